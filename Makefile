@@ -1,0 +1,49 @@
+# 碳算 carbon — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+
+.PHONY: run test install sysdeps lint bench factors clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[app,dev]'
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## start the app on http://localhost:8501 with the bundled example project
+run: $(STAMP)
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+	  --server.headless true --browser.gatherUsageStats false
+
+## Debian packages the tests use (a real browser and CJK fonts), installed when missing
+sysdeps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  echo "installing chromium and fonts-noto-cjk (Debian)"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+## run the whole suite
+test: $(STAMP) sysdeps
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check carbon scripts tests bench app.py
+
+## rebuild factors/ from the official files in factors/sources/
+factors: $(STAMP)
+	$(PY) scripts/build_all.py
+
+bench: $(STAMP)
+	$(PY) bench/inventory.py
+	$(PY) bench/uncertainty.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

@@ -1,0 +1,1 @@
+"""Streamlit-only helpers for app.py (carbon/ never imports these)."""

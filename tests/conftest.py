@@ -1,0 +1,20 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "factors" / "sources"
+EXAMPLE = ROOT / "examples" / "demo-factory.yaml"
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="session")
+def registry():
+    from carbon.factors import load_registry
+
+    return load_registry()
