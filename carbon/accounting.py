@@ -19,15 +19,13 @@ import numpy as np
 import pandas as pd
 
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
-from carbon.factors import FactorRegistry
+from carbon.factors import PLACEHOLDER_GAS, FactorRegistry
 from carbon.gwp import gwp_values
 from carbon.schema import RECORD_COLUMNS
 from carbon.units import is_convertible, multiplier, parse_unit, split_factor_unit, ureg
 
 __all__ = ["PLACEHOLDER_GAS", "compute_records", "round_half_up"]
 
-#: Gas name in a factor row meaning "the gas named on the source" (refrigerant leak rates).
-PLACEHOLDER_GAS = "REFRIGERANT"
 _COMBUSTION = {"stationary_combustion", "mobile_combustion"}
 
 
@@ -51,9 +49,24 @@ def _decimal_round(v: float, decimals: int) -> float:  # reference, used in test
 
 
 
-def _cat_take(values: pd.Series, idx: np.ndarray) -> pd.Categorical:
-    cat = pd.Categorical(values)
-    return pd.Categorical.from_codes(cat.codes[idx], categories=cat.categories)
+def _col(act: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    """A column as an object array with None for missing (None everywhere if absent)."""
+    if name not in act:
+        return np.full(n, None, dtype=object)
+    return act[name].to_numpy(dtype=object, na_value=None)
+
+
+def _take(values: pd.Series, idx: np.ndarray):
+    """Spread a per-source column to the records: categorical when repetitive, else object."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return pd.Categorical.from_codes(values.cat.codes.to_numpy()[idx], categories=values.cat.categories)
+    if values.dtype.kind in "fiub":
+        return values.to_numpy()[idx]
+    arr = values.to_numpy(dtype=object, na_value=None)
+    codes, uniq = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=True)
+    if len(uniq) * 4 < len(arr):
+        return pd.Categorical.from_codes(codes[idx], categories=pd.Index(uniq, dtype=object))
+    return pd.Series(arr[idx], dtype=object)
 
 
 def _is_energy(unit: str) -> bool:
@@ -137,7 +150,8 @@ def compute_records(
         else np.ones(n)
     )
     # --- expand each source to its factor's gas rows -------------------------------
-    fcodes, fids = pd.factorize(act["factor_id"].astype("string").fillna(""), sort=False)
+    fid_arr = _col(act, "factor_id", n)
+    fcodes, fids = pd.factorize(pd.Series(np.where(pd.isna(fid_arr), "", fid_arr), dtype=object), sort=False)
     table = registry.table
     idx_lists = []
     for j, fid in enumerate(fids):
@@ -167,7 +181,7 @@ def compute_records(
     f_kind = table["kind"].fillna("").to_numpy(dtype=object)[frow]
 
     # --- placeholder gas (refrigerants) ----------------------------------------------
-    src_gas = act["gas"].astype("string").to_numpy(dtype=object) if "gas" in act else np.full(n, None, dtype=object)
+    src_gas = _col(act, "gas", n)
     ph = f_gas == PLACEHOLDER_GAS
     if ph.any():
         g = src_gas[src[ph]]
@@ -177,13 +191,11 @@ def compute_records(
         f_gas[ph] = np.where(missing, PLACEHOLDER_GAS, g)
 
     # --- units: one pint call per distinct combination ----------------------------------
-    a_unit = act["activity_unit"].astype("string").fillna("").to_numpy(dtype=object)
+    a_unit = _col(act, "activity_unit", n)
+    a_unit = np.where(pd.isna(a_unit), "", a_unit)
     hv = pd.to_numeric(act["heat_value"], errors="coerce").to_numpy(dtype=float) if "heat_value" in act else np.full(n, np.nan)
-    hv_unit = (
-        act["heat_value_unit"].astype("string").fillna("").to_numpy(dtype=object)
-        if "heat_value_unit" in act
-        else np.full(n, "", dtype=object)
-    )
+    hv_unit = _col(act, "heat_value_unit", n)
+    hv_unit = np.where(pd.isna(hv_unit), "", hv_unit)
     fu_codes, fu_uniq = pd.factorize(pd.Series(f_unit, dtype=object), sort=False)
     mass_mult_u = np.empty(len(fu_uniq))
     per_u: list[str] = []
@@ -282,7 +294,7 @@ def compute_records(
 
     # CH4: fossil or not, decided explicitly
     ch4 = f_gas == "CH4"
-    src_kind = act["ch4_kind"].astype("string").to_numpy(dtype=object) if "ch4_kind" in act else np.full(n, None, dtype=object)
+    src_kind = _col(act, "ch4_kind", n)
     biogenic_src = act["biogenic"].fillna(False).astype(bool).to_numpy() if "biogenic" in act else np.zeros(n, dtype=bool)
     kind = src_kind[src].copy()
     kind_note = np.full(len(src), "", dtype=object)
@@ -313,18 +325,15 @@ def compute_records(
 
     out: dict[str, object] = {}
     m = len(src)
-    out["record_id"] = pd.Categorical(act["source_id"].astype(str).to_numpy()[src]).astype(str) + ":" + pd.Series(f_gas, dtype=str).to_numpy()
+    sid_obj = np.asarray([str(x) for x in act["source_id"].to_numpy(dtype=object)], dtype=object) if n < 1000 else act["source_id"].to_numpy(dtype=object)
+    out["record_id"] = pd.Series(sid_obj[src] + np.char.add(":", f_gas.astype(str)).astype(object), dtype=object)
     for col in RECORD_COLUMNS:
         name = col.name
         if name in out:
             continue
         if name in act.columns and name not in ("gas", "heat_value", "heat_value_unit", "ef_low_pct", "ef_high_pct", "biogenic", "ch4_kind", "allocation"):
-            s = act[name]
-            if s.dtype == object or str(s.dtype) in ("string", "category"):
-                out[name] = _cat_take(s, src)
-            else:
-                out[name] = s.to_numpy()[src]
-    out["gas"] = pd.Categorical(f_gas.astype(str))
+            out[name] = _take(act[name], src)
+    out["gas"] = pd.Categorical(f_gas)
     out["activity_amount"] = amount[src]
     out["activity_unit"] = pd.Categorical(a_unit[src])
     out["allocation"] = alloc[src]
@@ -353,6 +362,7 @@ def compute_records(
         if c.name not in records:
             records[c.name] = pd.NA
     records.attrs["rounding"] = rounding
+    records.attrs["source_index"] = src
     records.attrs["gwp_set"] = gwp_set
     return records[[c.name for c in RECORD_COLUMNS] + ["note"]]
 

@@ -33,6 +33,7 @@ _STR_COLS = [
     "heat_value_unit", "basis", "valid_from", "valid_to", "announced", "gwp_set", "source_ref", "note",
 ]  # fmt: skip
 _NUM_COLS = ["value", "value_low", "value_high", "heat_value"]
+_GAS_ORDER = {"CO2": 0, "CH4": 1, "N2O": 2, "HFC": 3, "PFC": 4, "SF6": 5, "NF3": 6}
 
 #: Where a per-energy factor without its own heat value takes the default from:
 #: the MOENV 2024 announcement leaves the heat value to the reporting entity, so the
@@ -51,10 +52,11 @@ class GasValue:
     low: float | None = None
     high: float | None = None
     u_dist: str | None = None
+    source_ref: str | None = None
 
     def to_dict(self) -> dict:
         """Plain dict for JSON."""
-        return {"value": self.value, "unit": self.unit, "low": self.low, "high": self.high}
+        return {"value": self.value, "unit": self.unit, "low": self.low, "high": self.high, "source_ref": self.source_ref}
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ def _read_dataset(d: Path) -> tuple[pd.DataFrame, dict]:
         msg = f"{meta_path}: missing. Every dataset needs a meta.toml beside factors.csv (see factors/README.md)."
         raise FactorTableError(msg)
     meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-    df = pd.read_csv(csv, comment="#", dtype={c: "string" for c in _STR_COLS}, keep_default_na=True)
+    df = pd.read_csv(csv, comment="#", dtype=dict.fromkeys(_STR_COLS, object), keep_default_na=True)
     for c in _NUM_COLS:
         if c in df.columns:
             df[c] = pd.to_numeric(df[c], errors="raise")
@@ -164,6 +166,7 @@ class FactorRegistry:
             + self.table["kind"].fillna("")
         )
         self._haystack = hay.groupby(self.table["factor_id"], sort=False).first()
+        self._hv_cache: dict[str, tuple[float, str, str] | None] = {}
 
     # -- look-up -------------------------------------------------------------
     def ids(self, dataset: str | None = None) -> list[str]:
@@ -207,8 +210,9 @@ class FactorRegistry:
                 low=_clean(r.value_low),
                 high=_clean(r.value_high),
                 u_dist=_clean(r.u_dist),
+                source_ref=_clean(r.source_ref),
             )
-            for r in rows.itertuples()
+            for r in rows.sort_values("gas", key=lambda g: g.map(_GAS_ORDER).fillna(99)).itertuples()
         }
         ds = first["dataset"]
         m = self.meta.get(ds, {}).get("dataset", {})
@@ -250,6 +254,12 @@ class FactorRegistry:
         The factor's own row first; otherwise the same slug in the fall-back dataset
         (:data:`HEAT_VALUE_FALLBACK`).  ``None`` if neither has one.
         """
+        if factor_id in self._hv_cache:
+            return self._hv_cache[factor_id]
+        self._hv_cache[factor_id] = out = self._default_heat_value(factor_id)
+        return out
+
+    def _default_heat_value(self, factor_id: str) -> tuple[float, str, str] | None:
         rows = self.rows(factor_id)
         hv = rows["heat_value"].dropna()
         if len(hv):
@@ -298,7 +308,7 @@ class FactorRegistry:
             if c not in df.columns:
                 df[c] = pd.NA
         for c in _STR_COLS:
-            df[c] = df[c].astype("string")
+            df[c] = df[c].astype(object).where(df[c].notna(), None)
         for c in _NUM_COLS:
             df[c] = pd.to_numeric(df[c])
         clash = sorted(set(df["factor_id"]) & set(self._by_id))
@@ -310,8 +320,9 @@ class FactorRegistry:
         df["dataset"] = df["factor_id"].str.split("/").str[0].fillna(dataset)
         df["edition"] = edition
         meta = dict(self.meta)
+        title = "carbon's definitional constants" if dataset == "carbon" else "factors defined in the project file"
         for ds in df["dataset"].unique():
-            meta.setdefault(ds, {"dataset": {"id": ds, "title": "factors defined in the project file", "edition": edition}})
+            meta.setdefault(ds, {"dataset": {"id": ds, "title": title, "edition": edition}})
         table = pd.concat([self.table, df[self.table.columns.intersection(df.columns)]], ignore_index=True)
         return FactorRegistry(table, meta, self.directory)
 
@@ -327,6 +338,37 @@ class FactorRegistry:
         return pd.read_csv(path, comment="#")
 
 
+#: Name of the gas in a factor row meaning "the gas named on the source" (refrigerants).
+PLACEHOLDER_GAS = "REFRIGERANT"
+
+#: Built-in definitional factors (not publisher data): a mass emitted as it is, and
+#: carbon converted to CO2 by the ratio of molar masses 44/12.
+BUILTIN_FACTORS = pd.DataFrame(
+    [
+        {
+            "factor_id": "carbon/emitted-as-is",
+            "name_zh": "逸散量即排放量",
+            "name_en": "mass emitted as it is",
+            "kind": "direct",
+            "gas": PLACEHOLDER_GAS,
+            "value": 1.0,
+            "unit": f"kg {PLACEHOLDER_GAS}/kg",
+            "source_ref": "definition: emission = mass of the gas released",
+        },
+        {
+            "factor_id": "carbon/carbon-to-co2",
+            "name_zh": "碳轉二氧化碳 (44/12)",
+            "name_en": "carbon to CO2 (44/12)",
+            "kind": "process",
+            "gas": "CO2",
+            "value": 44.0 / 12.0,
+            "unit": "kg CO2/kg",
+            "source_ref": "molar masses: CO2 44, C 12 (mass balance)",
+        },
+    ]
+)
+
+
 @lru_cache(maxsize=4)
 def load_registry(directory: str | None = None) -> FactorRegistry:
     """Load every dataset under ``factors/`` (cached; read-only)."""
@@ -339,4 +381,5 @@ def load_registry(directory: str | None = None) -> FactorRegistry:
     if not tables:
         msg = f"No factor datasets found under {d}. Run `python scripts/build_all.py`."
         raise FactorTableError(msg)
-    return FactorRegistry(pd.concat(tables, ignore_index=True), metas, d)
+    reg = FactorRegistry(pd.concat(tables, ignore_index=True), metas, d)
+    return reg.with_custom(BUILTIN_FACTORS, dataset="carbon", edition="definition")

@@ -144,15 +144,18 @@ def gwp_value(gas: str, gwp_set: str, ch4_kind: str | None = None) -> float:
 def gwp_values(gases: np.ndarray, gwp_set: str, ch4_kinds: np.ndarray | None = None) -> np.ndarray:
     """Vectorised :func:`gwp_value`: one look-up per distinct (gas, ch4_kind)."""
     table = load_gwp()
-    g = np.asarray(gases, dtype=object).astype(str)
-    k = np.full(len(g), "", dtype=object) if ch4_kinds is None else np.asarray(ch4_kinds, dtype=object)
-    k = np.where(pd.isna(k), "", k).astype(str)
-    keys = np.char.add(np.char.add(g.astype("U64"), "|"), k.astype("U16"))
-    uniq, inv = np.unique(keys, return_inverse=True)
-    vals = np.empty(len(uniq))
-    for i, key in enumerate(uniq):
-        gas, kind = key.split("|", 1)
-        vals[i] = table.value(gas, gwp_set, kind or None)
+    g = pd.Series(np.asarray(gases, dtype=object), dtype=object)
+    gc, gu = pd.factorize(g, use_na_sentinel=False)
+    if ch4_kinds is None:
+        kc, ku = np.zeros(len(g), dtype=np.intp), np.array([None], dtype=object)
+    else:
+        kc, ku = pd.factorize(pd.Series(np.asarray(ch4_kinds, dtype=object), dtype=object), use_na_sentinel=False)
+    key = gc.astype(np.int64) * (len(ku) + 1) + kc
+    uk, inv = np.unique(key, return_inverse=True)
+    vals = np.empty(len(uk))
+    for i, k in enumerate(uk):
+        gas, kind = gu[k // (len(ku) + 1)], ku[k % (len(ku) + 1)]
+        vals[i] = table.value(str(gas), gwp_set, kind if isinstance(kind, str) and kind else None)
     return vals[inv]
 
 

@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from carbon.accounting import PLACEHOLDER_GAS, compute_records, round_half_up
+from carbon.accounting import compute_records, round_half_up
 from carbon.errors import CalculationError, InputError, Problem
 from carbon.factors import FactorRegistry, load_registry
 from carbon.schema import ISO_SUBCATEGORIES, METHODS, SOURCE_COLUMNS
@@ -33,33 +33,6 @@ __all__ = [
 ]
 
 BOUNDARY_APPROACHES = ("operational_control", "financial_control", "equity_share")
-
-#: Built-in definitional factors (not publisher data): a mass emitted as it is, and
-#: carbon converted to CO2 by the ratio of molar masses 44/12 (IPCC 2006 Vol. 3, Eq. 4.x).
-BUILTIN_FACTORS = pd.DataFrame(
-    [
-        {
-            "factor_id": "carbon/emitted-as-is",
-            "name_zh": "逸散量即排放量",
-            "name_en": "mass emitted as it is",
-            "kind": "direct",
-            "gas": PLACEHOLDER_GAS,
-            "value": 1.0,
-            "unit": f"kg {PLACEHOLDER_GAS}/kg",
-            "source_ref": "definition: emission = mass of the gas released",
-        },
-        {
-            "factor_id": "carbon/carbon-to-co2",
-            "name_zh": "碳轉二氧化碳 (44/12)",
-            "name_en": "carbon to CO2 (44/12)",
-            "kind": "process",
-            "gas": "CO2",
-            "value": 44.0 / 12.0,
-            "unit": "kg CO2/kg",
-            "source_ref": "molar masses: CO2 44, C 12 (mass balance)",
-        },
-    ]
-)
 
 _GAS_METHODS = {"refrigerant", "extinguisher", "measured"}
 
@@ -120,8 +93,6 @@ class InventoryProject:
         custom = self.custom_factors
         if custom is not None and len(custom):
             reg = reg.with_custom(custom, dataset="custom", edition="project")
-        if "carbon/emitted-as-is" not in reg:
-            reg = reg.with_custom(BUILTIN_FACTORS, dataset="carbon", edition="definition")
         return reg
 
 
@@ -214,6 +185,19 @@ def significance(sources: pd.DataFrame, criteria: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source_id", "score", "significant", "reason"])
 
 
+def _obj(s: pd.Series) -> np.ndarray:
+    """A column as a numpy object array with None for missing values (no per-row Python)."""
+    arr = s.to_numpy(dtype=object, na_value=None) if hasattr(s, "to_numpy") else np.asarray(s, dtype=object)
+    return arr
+
+
+def _umap(arr: np.ndarray, func) -> np.ndarray:
+    """Apply ``func`` once per distinct value (missing values as None) and spread the results."""
+    codes, uniq = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=True)
+    mapped = np.array([func(u) for u in uniq] + [func(None)], dtype=object)
+    return mapped[codes]  # code -1 (missing) takes the last entry, func(None)
+
+
 def _norm_category(v) -> str | None:
     if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
         return None
@@ -245,37 +229,42 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     if len(src) == 0:
         problems.append(Problem("the project has no emission sources.", file=project.origin.get("file"), hint="Add rows to the sources sheet."))
         return src, problems
-    ids = src["source_id"].astype("string")
-    for i in np.flatnonzero(ids.isna().to_numpy()):
+    ids = _obj(src["source_id"])
+    ids = np.where(pd.isna(ids), None, _umap(ids, lambda v: None if v is None else str(v).strip()))
+    for i in np.flatnonzero(pd.isna(ids)):
         problem(int(i), "source_id", "empty source id.", "Give every source a unique id, e.g. S01.")
-    dup = ids.duplicated(keep=False) & ids.notna()
-    for i in np.flatnonzero(dup.to_numpy()):
+    dup = pd.Series(ids).duplicated(keep=False).to_numpy() & ~pd.isna(ids)
+    for i in np.flatnonzero(dup):
         problem(int(i), "source_id", f"source id '{ids[i]}' is used more than once.", "Source ids must be unique.")
-    src["source_id"] = ids.fillna("").astype(str)
+    src["source_id"] = pd.Series(np.where(pd.isna(ids), "", ids), dtype=object)
 
-    cat = src["iso_category"].map(_norm_category)
-    for i in np.flatnonzero(~cat.isin(list(ISO_SUBCATEGORIES)).to_numpy()):
+    cat_arr = _umap(_obj(src["iso_category"]), _norm_category)
+    valid = np.isin(cat_arr, list(ISO_SUBCATEGORIES))
+    for i in np.flatnonzero(~valid):
         problem(
             int(i),
             "iso_category",
             f"'{src.at[i, 'iso_category']}' is not an ISO 14064-1 sub-category.",
             "Use 1.1–1.5, 2.1–2.2, 3.1–3.5, 4.1–4.5, 5.1–5.4 or 6.",
         )
-    src["iso_subcategory"] = cat
-    src["iso_category"] = cat.str.split(".").str[0]
-    src["scope"] = cat.map(lambda c: ISO_SUBCATEGORIES[c][2] if c in ISO_SUBCATEGORIES else pd.NA)
-    src["emission_type"] = cat.map(lambda c: ISO_SUBCATEGORIES[c][1] if c in ISO_SUBCATEGORIES else pd.NA)
+    cat = pd.Series(cat_arr, dtype=object)
+    src["iso_subcategory"] = pd.Categorical(cat_arr)
+    src["iso_category"] = pd.Categorical(_umap(cat_arr, lambda c: None if c is None else c.split(".")[0]))
+    src["scope"] = pd.array(_umap(cat_arr, lambda c: ISO_SUBCATEGORIES[c][2] if c in ISO_SUBCATEGORIES else None), dtype="Int64")
+    src["emission_type"] = pd.Categorical(_umap(cat_arr, lambda c: ISO_SUBCATEGORIES[c][1] if c in ISO_SUBCATEGORIES else None))
 
-    method = src["method"].astype("string").str.strip().str.lower()
-    method = method.mask(method.isna() & (cat == "2.1"), "electricity").fillna("factor")
-    for i in np.flatnonzero(~method.isin(list(METHODS)).to_numpy()):
-        problem(int(i), "method", f"unknown method '{method[i]}'.", f"Use one of: {', '.join(METHODS)}.")
+    m_arr = _umap(_obj(src["method"]), lambda v: None if v is None else str(v).strip().lower())
+    m_arr = np.where(pd.isna(m_arr) & (cat_arr == "2.1"), "electricity", m_arr)
+    m_arr = np.where(pd.isna(m_arr), "factor", m_arr)
+    for i in np.flatnonzero(~np.isin(m_arr, list(METHODS))):
+        problem(int(i), "method", f"unknown method '{m_arr[i]}'.", f"Use one of: {', '.join(METHODS)}.")
+    method = pd.Series(m_arr, dtype=object)
     src["method"] = method
 
-    amount = pd.to_numeric(src["activity_amount"], errors="coerce")
-    unit = src["activity_unit"].astype("string")
-    fid = src["factor_id"].astype("string").str.strip()
-    gas = src["gas"].astype("string").str.strip()
+    amount = pd.Series(pd.to_numeric(src["activity_amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+    unit = pd.Series(_umap(_obj(src["activity_unit"]), lambda v: None if v is None else str(v).strip()), dtype=object)
+    fid = pd.Series(_umap(_obj(src["factor_id"]), lambda v: None if v is None else str(v).strip()), dtype=object)
+    gas = pd.Series(_umap(_obj(src["gas"]), lambda v: None if v is None else str(v).strip()), dtype=object)
     notes = pd.Series("", index=src.index, dtype=object)
     for c in ("allocation", "carbon_content", "charge_kg", "leak_rate", "recovery_rate", "hours_per_day", "certificate_kwh", "heat_value"):
         src[c] = pd.to_numeric(src[c], errors="coerce")
@@ -417,8 +406,8 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
 
     # category plausibility: a factor that does not fit the category (one look-up per factor id)
     kinds = {f: str(registry.table.at[int(registry._by_id[f][0]), "kind"]) for f in fid.dropna().unique() if f in registry}
-    kind_of = fid.map(kinds)
-    c0 = cat.str[0]
+    kind_of = pd.Series(_umap(fid.to_numpy(dtype=object), lambda f: kinds.get(f)), dtype=object)
+    c0 = pd.Series(_umap(cat_arr, lambda c: None if c is None else c[0]), dtype=object)
     direct_kinds = ["stationary_combustion", "mobile_combustion", "process", "fugitive", "refrigerant", "septic"]
     rules = (
         ((kind_of == "electricity") & cat.notna() & (cat != "2.1"), "an electricity factor", "Electricity belongs in 2.1."),
@@ -430,7 +419,7 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
         ),
     )
     for mask, what, hint in rules:
-        for i in np.flatnonzero(mask.fillna(False).to_numpy()):
+        for i in np.flatnonzero(mask.fillna(False).to_numpy(dtype=bool)):
             problem(int(i), "factor_id", f"'{fid[i]}' is {what} ({kind_of[i]}) but the source is in category {cat[i]}.", hint)
 
     neg = (amount < 0) & ~allow_negative
@@ -655,7 +644,8 @@ class InventoryResult:
                 f" × GWP {x['gwp']:g}{ch4} = {x['co2e_t']:,.4f} t CO2e"
             )
             src = f.source.get("title_zh") or f.source.get("title") or ""
-            lines.append(f"      factor {f.id} — {f.name_zh} / {f.name_en}; dataset {f.dataset} edition {f.edition}; {src}; {f.source_ref or ''}")
+            ref = f.gases[str(x["gas"])].source_ref if str(x["gas"]) in f.gases else f.source_ref
+            lines.append(f"      factor {f.id} — {f.name_zh} / {f.name_en}; dataset {f.dataset} edition {f.edition}; {src}; {ref or ''}")
             if isinstance(x.get("note"), str) and x["note"]:
                 lines.append(f"      note: {x['note']}")
         total = r.loc[~r["biogenic"].astype(bool), "co2e_t"].sum()
@@ -710,15 +700,18 @@ def calculate(
         records = None
     if problems:
         raise InputError(problems)
-    # signs (mass-balance outputs) and notes from the calculators
-    idx = pd.Index(act["source_id"].astype(str))
-    sign = pd.Series(act["_sign"].to_numpy(), index=idx)
-    src_ids = records["source_id"].astype(str)
-    s = sign.reindex(src_ids).to_numpy()
-    if (s != 1).any():
-        records["mass_t"] = records["mass_t"] * s
-        records["co2e_t"] = records["co2e_t"] * s
-    extra = pd.Series(act["_note"].to_numpy(), index=idx).reindex(src_ids).fillna("").to_numpy()
-    note = records["note"].astype(str).replace("nan", "").to_numpy()
-    records["note"] = (pd.Series(extra, dtype=object) + pd.Series(note, dtype=object)).str.strip().str.rstrip(";").to_numpy()
+    # signs (mass-balance outputs) and notes from the calculators, spread by source index
+    src_index = records.attrs["source_index"]
+    sign = act["_sign"].to_numpy(dtype=float)[src_index]
+    if (sign != 1).any():
+        records["mass_t"] = records["mass_t"].to_numpy() * sign
+        records["co2e_t"] = records["co2e_t"].to_numpy() * sign
+    extra = act["_note"].to_numpy(dtype=object)[src_index]
+    note = records["note"].to_numpy(dtype=object, na_value="")
+    has = extra != ""
+    if has.any():
+        note = note.copy()
+        note[has] = extra[has] + note[has]
+        note[has] = np.array([x.strip().rstrip(";").strip() for x in note[has]], dtype=object)
+    records["note"] = pd.Categorical(note)
     return InventoryResult(project=project, records=records, gwp_set=gs, rounding=rounding, registry=reg)
