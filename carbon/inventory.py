@@ -135,7 +135,7 @@ def data_quality(records: pd.DataFrame, sources: pd.DataFrame) -> DataQuality:
     total = per_source.sum()
     s = sources.set_index("source_id")
     cols = ["grade_a", "grade_b", "grade_c"]
-    g = s.reindex(per_source.index)[cols].apply(pd.to_numeric, errors="coerce")
+    g = s.reindex(index=per_source.index, columns=cols).apply(pd.to_numeric, errors="coerce")
     x = g["grade_a"] * g["grade_b"] * g["grade_c"]
     share = per_source / total if total else per_source * 0
     table = pd.DataFrame({"co2e_t": per_source, "grade_a": g["grade_a"], "grade_b": g["grade_b"], "grade_c": g["grade_c"], "x": x, "share": share})

@@ -1,0 +1,213 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carbon.errors import InputError
+from carbon.inventory import InventoryProject, Organisation, calculate
+from carbon.io import read_project, write_template
+from tests.conftest import EXAMPLE
+
+ORG = Organisation(name="test", reporting_year=2024)
+
+
+def project(rows, **kw):
+    return InventoryProject(organisation=ORG, sources=pd.DataFrame(rows), **kw)
+
+
+DIESEL = {"source_id": "D", "iso_category": "1.1", "activity_amount": 1000.0, "activity_unit": "L", "factor_id": "moenv-6.0.4/diesel-stationary"}
+ELEC = {"source_id": "E", "iso_category": "2.1", "method": "electricity", "activity_amount": 1000.0, "activity_unit": "kWh", "data_year": 2023}
+
+
+def test_hand_checkable_diesel():
+    # 1,000 L × 8,400 kcal/L × 4.1868e-9 TJ/kcal × 74,100 kg CO2/TJ = 2.606031792 t CO2
+    r = calculate(project([DIESEL]), gwp_set="AR5")
+    co2 = r.records.set_index("gas").loc["CO2"]
+    assert co2["mass_t"] == pytest.approx(2.606031792, rel=1e-12)
+    assert "default of moenv-6.0.4/diesel-stationary" in co2["heat_value_origin"]
+
+
+def test_electricity_grid_factor():
+    r = calculate(project([ELEC]), gwp_set="MOENV-2024")
+    assert r.total_tco2e == pytest.approx(0.494, rel=1e-12)
+    assert r.by_scope == {"2": pytest.approx(0.494)}
+
+
+def test_certificates_count_zero():
+    r = calculate(project([ELEC | {"certificate_kwh": 400}]), gwp_set="MOENV-2024")
+    assert r.total_tco2e == pytest.approx(0.6 * 0.494, rel=1e-12)
+    assert "certificates" in r.records["note"].iloc[0]
+
+
+def test_moenv_2024_needs_heat_value_or_uses_604_default_and_says_so():
+    r = calculate(project([DIESEL | {"factor_id": "moenv-2024/diesel-stationary"}]), gwp_set="MOENV-2024")
+    assert set(r.records["heat_value_origin"]) == {"default of moenv-6.0.4/diesel-stationary"}
+
+
+def test_volume_against_per_tj_factor_without_heat_value_is_refused():
+    row = DIESEL | {"factor_id": "moenv-2024/ethane-stationary", "activity_unit": "m3"}
+    with pytest.raises(InputError, match="heat value"):
+        calculate(project([row]), gwp_set="MOENV-2024")
+
+
+def test_all_problems_reported_together():
+    rows = [
+        DIESEL | {"source_id": "A", "activity_amount": -5},
+        DIESEL | {"source_id": "B", "factor_id": "moenv-2024/diesel-stationery"},
+        DIESEL | {"source_id": "C", "activity_unit": "公秉秉"},
+        DIESEL | {"source_id": "F", "factor_id": "tw-grid/2023"},
+    ]
+    with pytest.raises(InputError) as err:
+        calculate(project(rows), gwp_set="MOENV-2024")
+    text = str(err.value)
+    assert "negative activity" in text
+    assert "Did you mean 'moenv-2024/diesel-stationary'" in text
+    assert "Unknown unit '公秉秉'" in text
+    assert "electricity factor" in text and "category 1.1" in text
+
+
+def test_no_default_gwp_set_in_result():
+    r = calculate(project([DIESEL]), gwp_set="AR6")
+    assert set(r.records["gwp_set"]) == {"AR6"}
+    assert r.to_dict()["gwp_set"] == "AR6"
+
+
+def test_ch4_kind_is_explicit():
+    r = calculate(project([DIESEL]), gwp_set="MOENV-2024")
+    ch4 = r.records.set_index("gas").loc["CH4"]
+    assert ch4["ch4_kind"] == "fossil" and ch4["gwp"] == 30
+    r2 = calculate(project([DIESEL | {"ch4_kind": "non_fossil"}]), gwp_set="MOENV-2024")
+    assert r2.records.set_index("gas").loc["CH4", "gwp"] == 28
+
+
+def test_refrigerant_default_rates_and_blend():
+    row = {"source_id": "R", "iso_category": "1.4", "method": "refrigerant", "gas": "R-410A", "activity_amount": 0, "activity_unit": "kg", "charge_kg": 100, "equipment_code": "4091"}
+    r = calculate(project([row]), gwp_set="MOENV-2024")
+    rec = r.records.iloc[0]
+    # 100 kg × 0.03 (6.0.4 example rate, 4091) × (1 − 0.80 recovery) = 0.6 kg R-410A × 1,923.5
+    assert rec["mass_t"] == pytest.approx(0.0006, rel=1e-12)
+    assert rec["co2e_t"] == pytest.approx(0.0006 * 1923.5, rel=1e-12)
+
+
+def test_septic_person_days_use_hours_per_day():
+    row = {"source_id": "T", "iso_category": "1.4", "method": "septic", "activity_amount": 300, "activity_unit": "人天"}
+    r = calculate(project([row]), gwp_set="MOENV-2024")
+    assert r.records["mass_t"].iloc[0] == pytest.approx(300 * 8 * 1.59375e-6, rel=1e-12)
+
+
+def test_mass_balance_carbon():
+    row = {"source_id": "M", "iso_category": "1.3", "method": "mass_balance", "activity_amount": 1.0, "activity_unit": "t", "carbon_content": 0.5}
+    r = calculate(project([row]), gwp_set="MOENV-2024")
+    assert r.total_tco2e == pytest.approx(0.5 * 44 / 12, rel=1e-12)
+
+
+def test_bill_straddling_period_is_prorated():
+    row = ELEC | {"period_start": "2023-12-17", "period_end": "2024-01-15", "data_year": 2024}
+    r = calculate(project([row]), gwp_set="MOENV-2024")
+    assert r.total_tco2e == pytest.approx(1000 * 15 / 30 * 0.474 / 1000, rel=1e-12)
+
+
+def test_biogenic_co2_separate():
+    row = DIESEL | {"source_id": "B", "factor_id": "moenv-2024/biodiesel-stationary", "biogenic": True, "heat_value": 8000, "heat_value_unit": "kcal/L"}
+    r = calculate(project([row, DIESEL]), gwp_set="MOENV-2024")
+    assert r.biogenic_co2_t > 0
+    assert r.total_tco2e == pytest.approx(r.records.loc[~r.records["biogenic"], "co2e_t"].sum())
+
+
+# --- properties --------------------------------------------------------------------------------
+BASE = pd.DataFrame([DIESEL, ELEC, {"source_id": "G", "iso_category": "1.2", "activity_amount": 500.0, "activity_unit": "公升", "factor_id": "moenv-6.0.4/motor-gasoline-mobile"}])
+
+
+@settings(max_examples=25, deadline=None)
+@given(k=st.floats(min_value=0.01, max_value=1e6))
+def test_scaling_activity_scales_emissions(k):
+    a = calculate(InventoryProject(ORG, sources=BASE), gwp_set="MOENV-2024")
+    b = calculate(InventoryProject(ORG, sources=BASE.assign(activity_amount=BASE["activity_amount"] * k)), gwp_set="MOENV-2024")
+    assert b.total_tco2e == pytest.approx(k * a.total_tco2e, rel=1e-9)
+
+
+@pytest.mark.parametrize(("amount", "unit"), [(1_000_000, "kWh"), (1_000_000, "度"), (1000, "MWh"), (1000, "千度"), (3600, "GJ")])
+def test_same_energy_in_any_unit(amount, unit):
+    r = calculate(project([ELEC | {"activity_amount": amount, "activity_unit": unit}]), gwp_set="MOENV-2024")
+    assert r.total_tco2e == pytest.approx(494.0, rel=1e-12)
+
+
+def test_sums_and_order_invariance():
+    res = calculate(read_project(EXAMPLE))
+    d = res.to_dict()
+    assert sum(d["by_category"].values()) == pytest.approx(d["total_tco2e"], rel=1e-12)
+    assert sum(d["by_scope"].values()) == pytest.approx(d["total_tco2e"], rel=1e-12)
+    assert sum(v["tco2e"] for v in d["by_gas"].values()) == pytest.approx(d["total_tco2e"], rel=1e-12)
+    p = read_project(EXAMPLE)
+    p.sources = p.sources.iloc[::-1].reset_index(drop=True)
+    assert calculate(p).to_dict()["total_tco2e"] == pytest.approx(d["total_tco2e"], rel=1e-12)
+
+
+def test_example_excluded_source_keeps_its_reason():
+    d = calculate(read_project(EXAMPLE)).to_dict()
+    ex = d["excluded_sources"]
+    assert [e["id"] for e in ex] == ["S09"] and "顯著性" in ex[0]["reason"]
+    assert "3" not in d["by_category"]
+
+
+def test_json_keys():
+    d = calculate(read_project(EXAMPLE)).to_dict()
+    for k in ("gwp_set", "total_tco2e", "biogenic_co2_t", "by_category", "by_scope", "by_gas", "sources", "data_quality", "uncertainty", "factor_editions"):
+        assert k in d
+    s = d["sources"][0]
+    for k in ("id", "name", "category", "tco2e", "gases", "factors"):
+        assert k in s
+    assert set(s["factors"][0]) == {"id", "dataset", "edition"}
+    assert set(d["uncertainty"]) >= {"lower_pct", "upper_pct", "covered_share"}
+
+
+def test_template_round_trip(tmp_path):
+    for lang in ("zh-TW", "en"):
+        p = write_template(tmp_path / f"t-{lang}.xlsx", lang=lang)
+        r = calculate(read_project(p))
+        assert r.total_tco2e > 0
+        assert {"S01", "S02"} <= set(r.records["source_id"])
+
+
+def test_workbook_errors_name_sheet_row_column(tmp_path):
+    p = write_template(tmp_path / "t.xlsx", lang="en")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p)
+    ws = wb["sources"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("activity_amount") + 1, value="twelve")
+    ws.cell(row=3, column=header.index("activity_unit") + 1, value="桶桶")
+    wb.save(p)
+    with pytest.raises(InputError) as err:
+        calculate(read_project(p))
+    msgs = [str(x) for x in err.value.problems]
+    assert any("sheet 'sources', row 2, column 'activity_amount'" in m and "'twelve' is not a number" in m for m in msgs), msgs
+    with pytest.raises(InputError) as err:
+        wb = openpyxl.load_workbook(p)
+        wb["sources"].cell(row=2, column=header.index("activity_amount") + 1, value=12)
+        wb.save(p)
+        calculate(read_project(p))
+    msgs = [str(x) for x in err.value.problems]
+    assert any("row 3, column 'activity_unit'" in m and "桶桶" in m for m in msgs), msgs
+
+
+def test_cli_calc_and_explain():
+    out = subprocess.run([sys.executable, "-m", "carbon.cli", "inventory", "calc", str(EXAMPLE), "--json"], capture_output=True, text=True, encoding="utf-8", check=False)
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["gwp_set"] == "MOENV-2024"
+    out = subprocess.run([sys.executable, "-m", "carbon.cli", "inventory", "explain", str(EXAMPLE), "S01"], capture_output=True, text=True, encoding="utf-8", check=False)
+    assert out.returncode == 0, out.stderr
+    assert "heat value 8,505 kcal/m3 (source)" in out.stdout and "moenv-2024/natural-gas-stationary" in out.stdout
+
+
+def test_rounding_moenv_rounds_masses_to_4_decimals():
+    r = calculate(project([DIESEL]), gwp_set="MOENV-2024", rounding="moenv")
+    m = r.records["mass_t"].to_numpy()
+    assert np.allclose(m, np.round(m, 4))
