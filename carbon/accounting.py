@@ -12,7 +12,7 @@ Equation (2006 IPCC Guidelines, Vol. 2, Ch. 2, Eq. 2.1; MOENV 表五 notes 7–9
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -94,6 +94,7 @@ def compute_records(
     rounding: str = "exact",
     origin: Mapping[str, tuple[str | None, str | None, int | None]] | None = None,
     headers: Mapping[str, str] | None = None,
+    unrounded_mass: Collection[str] = (),
 ) -> pd.DataFrame:
     """Compute per-gas emission records for a table of activities.
 
@@ -116,6 +117,10 @@ def compute_records(
         ``source_id -> (file, sheet, row)`` so problems name the place in the file.
     headers : mapping, optional
         Column name -> header as the user wrote it, for problem messages.
+    unrounded_mass : collection of str, optional
+        Source ids whose gas mass the official workbook does not round (a row typed
+        without ROUND, e.g. the sample's septic tank): with ``rounding="moenv"`` only
+        their CO2e is rounded, so the published figure is reproduced.
 
     Returns
     -------
@@ -206,7 +211,7 @@ def compute_records(
             m, _gas, per = split_factor_unit(str(u))
             mass_mult_u[k] = multiplier(m, "t")
             per_u.append(per)
-            energy_u[k] = _is_energy(per)
+            energy_u[k] = _is_energy(per) and per.strip() not in ("kWh", "MWh", "度", "千度", "GWh")
         except UnitError:
             mass_mult_u[k] = np.nan
             per_u.append("")
@@ -247,7 +252,9 @@ def compute_records(
         try:
             if au == "":
                 err_u[k] = "no unit given for the activity amount."
-            elif energy_u[fu] and not _is_energy(au):
+                continue
+            parse_unit(au)  # an unknown unit is reported as such, before anything else
+            if energy_u[fu] and not _is_energy(au):
                 needs_hv_u[k] = True
                 hu_s = str(hu_uniq[hu]) if hu >= 0 else ""
                 if hu_s:
@@ -308,7 +315,11 @@ def compute_records(
     kind[~ch4] = None
     gwp = gwp_values(f_gas, gwp_set, kind)
     if rounding == "moenv":
-        mass_t = round_half_up(mass_t, 4)
+        keep = np.zeros(len(src), dtype=bool)
+        if unrounded_mass:
+            sid_all = act["source_id"].to_numpy(dtype=object)
+            keep = np.isin(sid_all, list(unrounded_mass))[src]
+        mass_t = np.where(keep, mass_t, round_half_up(mass_t, 4))
         co2e_t = round_half_up(mass_t * gwp, 4)
     else:
         co2e_t = mass_t * gwp

@@ -495,8 +495,9 @@ class InventoryResult:
         flag = s["excluded"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes", "y", "是", "排除"))
         return list(s.loc[flag, "source_id"].astype(str))
 
-    def _round(self, x: float) -> float:
-        return float(round_half_up(np.array([x]), 3)[0]) if self.rounding == "moenv" else float(x)
+    def _round(self, x: float, decimals: int = 4) -> float:
+        """With ``moenv`` rounding: sub-totals to 4 decimals as 表五/表八, the inventory total to 3."""
+        return float(round_half_up(np.array([x]), decimals)[0]) if self.rounding == "moenv" else float(x)
 
     @cached_property
     def _fossil(self) -> pd.DataFrame:
@@ -506,13 +507,13 @@ class InventoryResult:
     @property
     def total_tco2e(self) -> float:
         """Total CO2e excluding biogenic CO2 [t CO2e]."""
-        return self._round(self._fossil["co2e_t"].sum())
+        return self._round(self._fossil["co2e_t"].sum(), 3)
 
     @property
     def biogenic_co2_t(self) -> float:
         """Biogenic CO2, reported separately [t CO2]."""
         r = self.included
-        return self._round(r.loc[r["biogenic"].astype(bool), "mass_t"].sum())
+        return self._round(r.loc[r["biogenic"].astype(bool), "mass_t"].sum(), 3)
 
     def _by(self, col: str) -> dict[str, float]:
         g = self._fossil.groupby(col, observed=True)["co2e_t"].sum()
@@ -690,6 +691,7 @@ def calculate(
             rounding=rounding,
             origin=project.origin.get("rows", {}),
             headers=project.origin.get("headers", {}),
+            unrounded_mass=project.origin.get("moenv_unrounded_mass", ()),
         )
     except InputError as err:
         seen_rows = {(p.sheet, p.row) for p in problems if p.row is not None}

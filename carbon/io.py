@@ -287,8 +287,8 @@ def read_project(path: str | Path) -> InventoryProject:
 
 
 EXAMPLE_SOURCES = [
-    {"source_id": "S01", "name": "鍋爐 柴油", "iso_category": "1.1", "method": "fuel", "activity_amount": 12.5, "activity_unit": "公秉", "factor_id": "moenv-2024/diesel-stationary", "heat_value": 8400, "heat_value_unit": "kcal/L", "grade_a": 2, "grade_b": 1, "grade_c": 5, "ad_low_pct": 2, "ad_high_pct": 2, "data_source": "加油發票"},
-    {"source_id": "S02", "name": "外購電力", "iso_category": "2.1", "method": "electricity", "activity_amount": 850, "activity_unit": "千度", "data_year": 2024, "grade_a": 2, "grade_b": 1, "grade_c": 4, "ad_low_pct": 1.5, "ad_high_pct": 1.5, "data_source": "台電帳單"},
+    {"source_id": "S01", "name": "鍋爐 柴油", "iso_category": "1.1", "method": "fuel", "activity_amount": 12.5, "activity_unit": "公秉", "factor_id": "moenv-2024/diesel-stationary", "heat_value": 8400, "heat_value_unit": "kcal/L", "grade_a": 2, "grade_b": 1, "grade_c": 3, "ad_low_pct": 2, "ad_high_pct": 2, "data_source": "加油發票"},
+    {"source_id": "S02", "name": "外購電力", "iso_category": "2.1", "method": "electricity", "activity_amount": 850, "activity_unit": "千度", "data_year": 2024, "grade_a": 2, "grade_b": 1, "grade_c": 2, "ad_low_pct": 1.5, "ad_high_pct": 1.5, "data_source": "台電帳單"},
 ]
 
 
@@ -355,7 +355,7 @@ def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     src.data_validation(1, colidx["method"], last, colidx["method"], {"validate": "list", "source": f"=lists!$B$2:$B${len(methods) + 1}"})
     for g in ("grade_a", "grade_b"):
         src.data_validation(1, colidx[g], last, colidx[g], {"validate": "list", "source": "=lists!$D$2:$D$4"})
-    src.data_validation(1, colidx["grade_c"], last, colidx["grade_c"], {"validate": "list", "source": "=lists!$E$2:$E$7"})
+    src.data_validation(1, colidx["grade_c"], last, colidx["grade_c"], {"validate": "list", "source": "=lists!$D$2:$D$4"})
     src.data_validation(1, colidx["activity_amount"], last, colidx["activity_amount"], {"validate": "decimal", "criteria": ">=", "value": 0, "error_message": "活動數據須 ≥ 0 / activity must be ≥ 0"})
 
     fct = wb.add_worksheet("自訂係數" if zh else "factors")

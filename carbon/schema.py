@@ -157,7 +157,7 @@ SOURCE_COLUMNS: tuple[Column, ...] = (
     Column("period_end", "str", False, "帳單迄日", "bill end date"),
     Column("grade_a", "int", False, "活動數據種類等級", "表六 A: 1 continuous, 2 periodic/financial, 3 estimate"),
     Column("grade_b", "int", False, "活動數據可信等級", "表六 B: 1 external calibration, 2 internal, 3 none"),
-    Column("grade_c", "int", False, "排放係數種類等級", "表六 C: 1–6"),
+    Column("grade_c", "int", False, "排放係數種類等級", "表六 C level: 1 自廠/同製程係數, 2 製造商/區域係數, 3 國家/國際係數"),
     Column("ad_low_pct", "float", False, "活動數據不確定性下限(%)", "95 % lower bound, e.g. 1.5"),
     Column("ad_high_pct", "float", False, "活動數據不確定性上限(%)", "95 % upper bound"),
     Column("ef_low_pct", "float", False, "係數不確定性下限(%)", "override of the factor's interval"),

@@ -80,6 +80,8 @@ for _line in (
     "TEU_km = TEU * kilometer",
     "item = [item]",
     "kL = kiloliter",
+    # 坪: Taiwan's floor-area unit, defined as 400/121 m² (1 坪 = 6 台尺 × 6 台尺, 1 台尺 = 10/33 m)
+    "ping = 400 / 121 * meter ** 2",
     "Nm3 = meter ** 3",
     "MMBtu = 1e6 * Btu",
     # Taiwan (MOENV) and IPCC use the International Table calorie: 1 kcal = 4.1868 kJ,
@@ -135,6 +137,31 @@ ALIASES: dict[str, str] = {
     "台": "item",
     "支": "item",
     "組": "item",
+    "公尺": "m",
+    "米": "m",
+    "公分": "cm",
+    "平方公尺": "m**2",
+    "平方米": "m**2",
+    "m2": "m**2",
+    "坪": "ping",
+    "人次": "person",
+    "公噸(mt)": "t",
+    "mt": "t",
+    "包": "item",
+    "瓶": "item",
+    "盒": "item",
+    "罐": "item",
+    "顆": "item",
+    "條": "item",
+    "桶": "item",
+    "卷": "item",
+    "捲": "item",
+    "箱": "item",
+    "袋": "item",
+    "雙": "item",
+    "杯": "item",
+    "張": "item",
+    "盞": "item",
     "TEU-km": "TEU_km",
     "teu-km": "TEU_km",
     "tonne-km": "tkm",
@@ -155,6 +182,11 @@ def _prepare(text: str) -> str:
     s = str(text).strip()
     if s in ALIASES:
         return ALIASES[s]
+    # "公斤(kg)", "公噸(mt)": a Chinese name with the English unit in brackets -> one unit
+    m = re.fullmatch(r"([^()（）]+)[(（]([^()（）]+)[)）]", s)
+    if m:
+        inner, outer = m.group(2).strip(), m.group(1).strip()
+        return ALIASES.get(inner, ALIASES.get(outer, inner if inner != "mt" else "t"))
     s = s.replace("³", "**3").replace("²", "**2").replace("·", "*").replace("．", ".")
     # replace Chinese spellings inside compound units, longest first
     for alias in sorted(ALIASES, key=len, reverse=True):
