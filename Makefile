@@ -1,5 +1,6 @@
 # 碳算 carbon — two commands: `make run` and `make test`.
 SHELL := /bin/bash
+PORT ?= 8501
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -17,9 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## start the app on http://localhost:8501 with the bundled example project
+## start the app on http://localhost:8501 (PORT=...) with the bundled example project
 run: $(STAMP)
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
 
 ## Debian packages the tests use (a real browser and CJK fonts), installed when missing
