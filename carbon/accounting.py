@@ -22,7 +22,7 @@ from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
 from carbon.factors import PLACEHOLDER_GAS, FactorRegistry
 from carbon.gwp import gwp_values
 from carbon.schema import RECORD_COLUMNS
-from carbon.units import is_convertible, multiplier, parse_unit, split_factor_unit, ureg
+from carbon.units import is_convertible, multiplier, parse_unit, split_factor_unit
 
 __all__ = ["PLACEHOLDER_GAS", "compute_records", "round_half_up"]
 
@@ -56,17 +56,26 @@ def _col(act: pd.DataFrame, name: str, n: int) -> np.ndarray:
     return act[name].to_numpy(dtype=object, na_value=None)
 
 
+_TRUE = {"true", "1", "1.0", "yes", "y", "是", "v", "✓", "x"}
+
+
+def _flags(values: pd.Series) -> np.ndarray:
+    """A yes/no column as booleans (missing = False), one decision per distinct value."""
+    if values.dtype == bool:
+        return values.to_numpy()
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    lut = np.array([u is True or str(u).strip().lower() in _TRUE for u in uniq] + [False], dtype=bool)
+    return lut[codes]
+
+
 def _take(values: pd.Series, idx: np.ndarray):
     """Spread a per-source column to the records: categorical when repetitive, else object."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         return pd.Categorical.from_codes(values.cat.codes.to_numpy()[idx], categories=values.cat.categories)
     if values.dtype.kind in "fiub":
         return values.to_numpy()[idx]
-    arr = values.to_numpy(dtype=object, na_value=None)
-    codes, uniq = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=True)
-    if len(uniq) * 4 < len(arr):
-        return pd.Categorical.from_codes(codes[idx], categories=pd.Index(uniq, dtype=object))
-    return pd.Series(arr[idx], dtype=object)
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    return pd.Categorical.from_codes(codes[idx], categories=uniq)
 
 
 def _is_energy(unit: str) -> bool:
@@ -136,28 +145,37 @@ def compute_records(
     if rounding not in ("exact", "moenv"):
         msg = f"rounding must be 'exact' or 'moenv', not '{rounding}'."
         raise ValueError(msg)
-    act = activities.reset_index(drop=True)
+    act = activities if isinstance(activities.index, pd.RangeIndex) and activities.index.start == 0 else activities.reset_index(drop=True)
     n = len(act)
     origin = origin or {}
     headers = headers or {}
     problems: list[Problem] = []
+    sid_series = act["source_id"]
 
     def problem(i: int, column: str, message: str, hint: str | None = None) -> None:
-        sid = str(act.at[i, "source_id"])
+        sid = str(sid_series.iat[i])
         f, sh, row = origin.get(sid, (None, None, None))
         where_msg = message if f or sh or row else f"source '{sid}': {message}"
         problems.append(Problem(where_msg, file=f, sheet=sh, row=row, column=headers.get(column, column), hint=hint))
 
-    amount = pd.to_numeric(act["activity_amount"], errors="coerce").to_numpy(dtype=float)
-    alloc = (
-        pd.to_numeric(act["allocation"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
-        if "allocation" in act
-        else np.ones(n)
-    )
+    def num(name: str, default: float) -> np.ndarray:
+        if name not in act:
+            return np.full(n, default)
+        return pd.to_numeric(act[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    def codes_of(name: str) -> tuple[np.ndarray, list]:
+        """Integer codes (-1 = missing) and distinct values of a per-source text column."""
+        if name not in act:
+            return np.full(n, -1, dtype=np.intp), []
+        c, u = pd.factorize(act[name], sort=False)
+        return c, [str(x).strip() for x in u]
+
+    amount = num("activity_amount", np.nan)
+    alloc = num("allocation", 1.0)
+    alloc = np.where(np.isnan(alloc), 1.0, alloc)
+
     # --- expand each source to its factor's gas rows -------------------------------
-    fid_arr = _col(act, "factor_id", n)
-    fcodes, fids = pd.factorize(pd.Series(np.where(pd.isna(fid_arr), "", fid_arr), dtype=object), sort=False)
-    table = registry.table
+    fcodes, fids = codes_of("factor_id")
     idx_lists = []
     for j, fid in enumerate(fids):
         if fid in registry:
@@ -165,125 +183,134 @@ def compute_records(
         else:
             idx_lists.append(np.empty(0, dtype=np.intp))
             for i in np.flatnonzero(fcodes == j)[:50]:
-                if fid == "":
-                    problem(int(i), "factor_id", "no emission factor given.", "Enter a factor id (see `carbon factors search`).")
-                else:
-                    problem(int(i), "factor_id", registry._not_found(str(fid)))
-    counts = np.array([len(x) for x in idx_lists], dtype=np.intp)
-    flat = np.concatenate(idx_lists) if idx_lists else np.empty(0, dtype=np.intp)
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else np.empty(0, dtype=np.intp)
-    rep = counts[fcodes] if n else np.empty(0, dtype=np.intp)
+                problem(int(i), "factor_id", registry._not_found(str(fid)))
+    for i in np.flatnonzero(fcodes < 0)[:50]:
+        problem(int(i), "factor_id", "no emission factor given.", "Enter a factor id (see `carbon factors search`).")
+    counts = np.array([len(x) for x in idx_lists] + [0], dtype=np.intp)  # last: missing factor
+    flat = np.concatenate([*idx_lists, np.empty(0, dtype=np.intp)])
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    fc = np.where(fcodes < 0, len(fids), fcodes)
+    rep = counts[fc]
     src = np.repeat(np.arange(n), rep)
     starts = np.repeat(np.cumsum(rep) - rep, rep)
-    within = np.arange(len(src)) - starts
-    frow = flat[offsets[fcodes][src] + within] if len(src) else np.empty(0, dtype=np.intp)
+    frow = flat[offsets[fc][src] + (np.arange(len(src)) - starts)] if len(src) else np.empty(0, dtype=np.intp)
+    m = len(src)
 
-    f_value = table["value"].to_numpy(dtype=float)[frow]
-    f_low = table["value_low"].to_numpy(dtype=float)[frow]
-    f_high = table["value_high"].to_numpy(dtype=float)[frow]
-    f_unit = table["unit"].to_numpy(dtype=object)[frow]
-    f_gas = table["gas"].to_numpy(dtype=object)[frow].copy()
-    f_kind = table["kind"].fillna("").to_numpy(dtype=object)[frow]
+    f_value = registry.values["value"][frow]
+    f_low = registry.values["value_low"][frow]
+    f_high = registry.values["value_high"][frow]
+    gas_c, gas_u = registry.codes["gas"]
+    unit_c, unit_u = registry.codes["unit"]
+    kind_c, kind_u = registry.codes["kind"]
+    f_gas = gas_c[frow].astype(np.intp)
+    gas_names = [str(g) for g in gas_u]
+    f_unit = unit_c[frow]
+    f_kind_name = np.asarray(kind_u, dtype=object)[kind_c[frow]] if m else np.empty(0, dtype=object)
 
-    # --- placeholder gas (refrigerants) ----------------------------------------------
-    src_gas = _col(act, "gas", n)
-    ph = f_gas == PLACEHOLDER_GAS
-    if ph.any():
-        g = src_gas[src[ph]]
-        missing = pd.isna(g)
-        for i in np.unique(src[ph][missing]):
-            problem(int(i), "gas", "the factor is a leak rate; name the refrigerant (e.g. R-410A, HFC-134a) in column 'gas'.")
-        f_gas[ph] = np.where(missing, PLACEHOLDER_GAS, g)
+    # --- placeholder gas (refrigerants): the gas named on the source ----------------------
+    if PLACEHOLDER_GAS in gas_names:
+        ph = f_gas == gas_names.index(PLACEHOLDER_GAS)
+        if ph.any():
+            sg, sgu = codes_of("gas")
+            sgr = sg[src[ph]]
+            for i in np.unique(src[ph][sgr < 0]):
+                problem(int(i), "gas", "the factor is a leak rate; name the refrigerant (e.g. R-410A, HFC-134a) in column 'gas'.")
+            extra = {}
+            for name in sgu:
+                if name not in gas_names and name not in extra:
+                    extra[name] = len(gas_names) + len(extra)
+            gas_names = gas_names + list(extra)
+            lut = np.array([gas_names.index(x) for x in sgu] + [gas_names.index(PLACEHOLDER_GAS)], dtype=np.intp)
+            f_gas = f_gas.copy()
+            f_gas[ph] = lut[np.where(sgr < 0, len(sgu), sgr)]
 
     # --- units: one pint call per distinct combination ----------------------------------
-    a_unit = _col(act, "activity_unit", n)
-    a_unit = np.where(pd.isna(a_unit), "", a_unit)
-    hv = pd.to_numeric(act["heat_value"], errors="coerce").to_numpy(dtype=float) if "heat_value" in act else np.full(n, np.nan)
-    hv_unit = _col(act, "heat_value_unit", n)
-    hv_unit = np.where(pd.isna(hv_unit), "", hv_unit)
-    fu_codes, fu_uniq = pd.factorize(pd.Series(f_unit, dtype=object), sort=False)
-    mass_mult_u = np.empty(len(fu_uniq))
-    per_u: list[str] = []
-    energy_u = np.zeros(len(fu_uniq), dtype=bool)
-    bad_unit = np.zeros(len(fu_uniq), dtype=bool)
-    for k, u in enumerate(fu_uniq):
+    au_c, au_u = codes_of("activity_unit")
+    hv_src = num("heat_value", np.nan)
+    hu_c, hu_u = codes_of("heat_value_unit")
+    per_unit: list[str] = []
+    mass_mult_u = np.full(len(unit_u), np.nan)
+    energy_u = np.zeros(len(unit_u), dtype=bool)
+    bad_unit = np.zeros(len(unit_u), dtype=bool)
+    for k, u in enumerate(unit_u):
         try:
-            m, _gas, per = split_factor_unit(str(u))
-            mass_mult_u[k] = multiplier(m, "t")
-            per_u.append(per)
-            energy_u[k] = _is_energy(per) and per.strip() not in ("kWh", "MWh", "度", "千度", "GWh")
+            mu, _g, per = split_factor_unit(str(u))
+            mass_mult_u[k] = multiplier(mu, "t")
+            per_unit.append(per)
+            # per fuel energy (TJ, GJ, kcal): needs a heat value for physical amounts; factors per
+            # delivered energy (kWh of electricity or heat) never take one
+            energy_u[k] = _is_energy(per) and per.strip() not in ("kWh", "MWh", "GWh", "度", "千度")
         except UnitError:
-            mass_mult_u[k] = np.nan
-            per_u.append("")
+            per_unit.append("")
             bad_unit[k] = True
-    rec_energy = energy_u[fu_codes] if len(frow) else np.zeros(0, dtype=bool)
 
-    # heat values: the source's own, else the factor's default (and say so)
-    rec_hv = hv[src]
-    rec_hv_unit = hv_unit[src].copy()
-    rec_hv_origin = np.where(np.isnan(rec_hv), "", "source").astype(object)
-    need_default = rec_energy & np.isnan(rec_hv)
-    if need_default.any():
-        fid_of_rec = np.asarray(fids, dtype=object)[fcodes[src]]
-        for fid in pd.unique(fid_of_rec[need_default]):
-            sel = need_default & (fid_of_rec == fid)
-            d = registry.default_heat_value(str(fid))
-            if d is not None:
-                rec_hv[sel] = d[0]
-                rec_hv_unit[sel] = d[1]
-                rec_hv_origin[sel] = f"default of {d[2]}"
-
-    au_codes, au_uniq = pd.factorize(pd.Series(a_unit[src], dtype=object), sort=False)
-    hu_codes, hu_uniq = pd.factorize(pd.Series(rec_hv_unit, dtype=object), sort=False)
-    combo = (au_codes.astype(np.int64) * (len(fu_uniq) + 1) + fu_codes) * (len(hu_uniq) + 1) + hu_codes
-    c_uniq, c_inv = np.unique(combo, return_inverse=True)
-    conv_u = np.full(len(c_uniq), np.nan)
-    needs_hv_u = np.zeros(len(c_uniq), dtype=bool)
-    err_u: dict[int, str] = {}
-    first_of = np.zeros(len(c_uniq), dtype=np.intp)
-    first_of[c_inv[::-1]] = np.arange(len(c_inv))[::-1]
-    for k in range(len(c_uniq)):
-        r = first_of[k]
-        au, fu, hu = str(au_uniq[au_codes[r]]), fu_codes[r], hu_codes[r]
-        if bad_unit[fu]:
-            err_u[k] = f"factor unit '{fu_uniq[fu]}' is not of the form '<mass> <gas>/<unit>'."
+    # heat value per source: its own, else the factor's dataset default (and say so)
+    hv_u_names = list(hu_u)
+    hv_origin = np.full(n, "", dtype=object)
+    hv_origin[~np.isnan(hv_src)] = "source"
+    eff_hv = hv_src.copy()
+    eff_hu = hu_c.copy()
+    fid_energy = np.array([bool(energy_u[unit_c[x[0]]]) if len(x) else False for x in idx_lists] + [False])
+    need_default = fid_energy[fc] & np.isnan(hv_src)
+    for j in np.unique(fc[need_default]):
+        d = registry.default_heat_value(str(fids[j]))
+        if d is None:
             continue
-        per = per_u[fu]
+        sel = need_default & (fc == j)
+        eff_hv[sel] = d[0]
+        if d[1] not in hv_u_names:
+            hv_u_names.append(d[1])
+        eff_hu[sel] = hv_u_names.index(d[1])
+        hv_origin[sel] = f"default of {d[2]}"
+
+    nu, nh = len(unit_u) + 1, len(hv_u_names) + 1
+    key = (au_c[src].astype(np.int64) + 1) * (nu * nh) + (f_unit.astype(np.int64) + 1) * nh + (eff_hu[src] + 1)
+    k_codes, k_uniq = pd.factorize(key, sort=False)
+    conv_u = np.full(len(k_uniq), np.nan)
+    needs_hv_u = np.zeros(len(k_uniq), dtype=bool)
+    err_u: dict[int, str] = {}
+    for k, kv in enumerate(k_uniq):
+        a_i, rest = divmod(int(kv), nu * nh)
+        fu, h_i = divmod(rest, nh)
+        a_i, fu, h_i = a_i - 1, fu - 1, h_i - 1
+        if a_i < 0:
+            err_u[k] = "no unit given for the activity amount."
+            continue
+        au = au_u[a_i]
+        if bad_unit[fu]:
+            err_u[k] = f"factor unit '{unit_u[fu]}' is not of the form '<mass> <gas>/<unit>'."
+            continue
+        per = per_unit[fu]
         try:
-            if au == "":
-                err_u[k] = "no unit given for the activity amount."
-                continue
             parse_unit(au)  # an unknown unit is reported as such, before anything else
             if energy_u[fu] and not _is_energy(au):
                 needs_hv_u[k] = True
-                hu_s = str(hu_uniq[hu]) if hu >= 0 else ""
-                if hu_s:
-                    conv_u[k] = _hv_multiplier(au, hu_s, per)
+                if h_i >= 0:
+                    conv_u[k] = _hv_multiplier(au, hv_u_names[h_i], per)
             else:
                 conv_u[k] = multiplier(au, per)
         except (UnitError, UnitMismatchError) as err:
             err_u[k] = str(err)
-    conv = conv_u[c_inv] if len(c_inv) else np.empty(0)
-    needs_hv = needs_hv_u[c_inv] if len(c_inv) else np.zeros(0, dtype=bool)
+    conv = conv_u[k_codes]
+    needs_hv = needs_hv_u[k_codes]
+    rec_hv = eff_hv[src]
     missing_hv = needs_hv & np.isnan(rec_hv)
     for i in np.unique(src[missing_hv]):
-        fid = fids[fcodes[i]]
         problem(
             int(i),
             "heat_value",
-            f"'{a_unit[i]}' is not an energy but factor '{fid}' is per energy, and no heat value is given "
+            f"'{au_u[au_c[i]]}' is not an energy but factor '{fids[fc[i]]}' is per energy, and no heat value is given "
             "and the factor's dataset has no default.",
             "Give the heat value (e.g. 8400 kcal/L) in columns 'heat_value' and 'heat_value_unit', or choose a per-unit factor.",
         )
     for k, message in err_u.items():
-        for i in np.unique(src[c_inv == k])[:50]:
-            col = "activity_unit"
-            problem(int(i), col, message)
+        for i in np.unique(src[k_codes == k])[:50]:
+            problem(int(i), "activity_unit", message)
 
     # --- checks on amounts -------------------------------------------------------
     bad_amount = ~np.isfinite(amount)
     for i in np.flatnonzero(bad_amount)[:200]:
-        problem(int(i), "activity_amount", f"'{act.at[i, 'activity_amount']}' is not a number.", "Enter a number ≥ 0.")
+        problem(int(i), "activity_amount", f"'{act['activity_amount'].iat[i]}' is not a number.", "Enter a number ≥ 0.")
     neg = np.isfinite(amount) & (amount < 0)
     for i in np.flatnonzero(neg)[:200]:
         problem(int(i), "activity_amount", f"negative activity {amount[i]}.", "Activity data are ≥ 0; enter removals as their own source.")
@@ -294,36 +321,40 @@ def compute_records(
         raise InputError(problems)
 
     # --- arithmetic ------------------------------------------------------------------
-    energy_amount = amount[src] * alloc[src]
-    with np.errstate(invalid="ignore"):
-        hv_factor = np.where(needs_hv, rec_hv, 1.0)
-    mass_t = energy_amount * hv_factor * conv * f_value * mass_mult_u[fu_codes]
+    hv_factor = np.where(needs_hv, rec_hv, 1.0)
+    mass_t = (amount * alloc)[src] * hv_factor * conv * f_value * mass_mult_u[f_unit]
 
-    # CH4: fossil or not, decided explicitly
-    ch4 = f_gas == "CH4"
-    src_kind = _col(act, "ch4_kind", n)
-    biogenic_src = act["biogenic"].fillna(False).astype(bool).to_numpy() if "biogenic" in act else np.zeros(n, dtype=bool)
-    kind = src_kind[src].copy()
-    kind_note = np.full(len(src), "", dtype=object)
-    undecided = ch4 & pd.isna(kind)
-    rule_fossil = undecided & np.isin(f_kind, list(_COMBUSTION)) & ~biogenic_src[src]
-    kind[rule_fossil] = "fossil"
-    kind_note[rule_fossil] = "CH4 counted as fossil (fossil-fuel combustion rule)"
+    # CH4: fossil or not, decided explicitly (0 none, 1 fossil, 2 non_fossil)
+    kinds = np.array([None, "fossil", "non_fossil"], dtype=object)
+    kc, ku = codes_of("ch4_kind")
+    k_lut = np.array([1 if x == "fossil" else 2 if x == "non_fossil" else 0 for x in ku] + [0], dtype=np.int8)
+    src_kind = k_lut[np.where(kc < 0, len(ku), kc)]
+    biogenic_src = _flags(act["biogenic"]) if "biogenic" in act else np.zeros(n, dtype=bool)
+    ch4 = f_gas == (gas_names.index("CH4") if "CH4" in gas_names else -2)
+    kind = np.where(ch4, src_kind[src], 0).astype(np.int8)
+    undecided = ch4 & (kind == 0)
+    combustion = np.isin(f_kind_name, list(_COMBUSTION))
+    rule_fossil = undecided & combustion & ~biogenic_src[src]
+    kind[rule_fossil] = 1
     rule_non = undecided & ~rule_fossil
-    kind[rule_non] = "non_fossil"
-    kind_note[rule_non] = "CH4 counted as non-fossil (not fossil-fuel combustion)"
-    kind[~ch4] = None
-    gwp = gwp_values(f_gas, gwp_set, kind)
+    kind[rule_non] = 2
+    note_code = np.zeros(m, dtype=np.int8)
+    note_code[rule_fossil] = 1
+    note_code[rule_non] = 2
+    gk = f_gas.astype(np.int64) * 3 + kind
+    gk_codes, gk_uniq = pd.factorize(gk, sort=False)
+    gwp_u = np.array([gwp_values(np.array([gas_names[int(v) // 3]], dtype=object), gwp_set, np.array([kinds[int(v) % 3]], dtype=object))[0] for v in gk_uniq])
+    gwp = gwp_u[gk_codes]
     if rounding == "moenv":
-        keep = np.zeros(len(src), dtype=bool)
+        keep = np.zeros(m, dtype=bool)
         if unrounded_mass:
-            sid_all = act["source_id"].to_numpy(dtype=object)
-            keep = np.isin(sid_all, list(unrounded_mass))[src]
+            keep = sid_series.isin(list(unrounded_mass)).to_numpy(dtype=bool)[src]
         mass_t = np.where(keep, mass_t, round_half_up(mass_t, 4))
         co2e_t = round_half_up(mass_t * gwp, 4)
     else:
         co2e_t = mass_t * gwp
-    biogenic = biogenic_src[src] & (f_gas == "CO2")
+    co2_code = gas_names.index("CO2") if "CO2" in gas_names else -2
+    biogenic = biogenic_src[src] & (f_gas == co2_code)
 
     # uncertainty of the factor: the source's override, else the factor's interval
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -331,52 +362,48 @@ def compute_records(
         ef_high = np.where(f_value != 0, (f_high - f_value) / f_value * 100.0, np.nan)
     for col, arr in (("ef_low_pct", ef_low), ("ef_high_pct", ef_high)):
         if col in act:
-            given = pd.to_numeric(act[col], errors="coerce").to_numpy(dtype=float)[src]
+            given = num(col, np.nan)[src]
             arr[:] = np.where(np.isnan(given), arr, given)
 
-    out: dict[str, object] = {}
-    m = len(src)
-    sid_obj = np.asarray([str(x) for x in act["source_id"].to_numpy(dtype=object)], dtype=object) if n < 1000 else act["source_id"].to_numpy(dtype=object)
-    out["record_id"] = pd.Series(sid_obj[src] + np.char.add(":", f_gas.astype(str)).astype(object), dtype=object)
+    def cat(codes: np.ndarray, uniq) -> pd.Categorical:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(list(uniq), dtype=object))
+
+    out: dict[str, object] = {"record_id": np.arange(m, dtype=np.int64)}
+    skip = {"gas", "heat_value", "heat_value_unit", "ef_low_pct", "ef_high_pct", "biogenic", "ch4_kind", "allocation",
+            "activity_amount", "activity_unit", "factor_id"}  # fmt: skip
     for col in RECORD_COLUMNS:
         name = col.name
-        if name in out:
-            continue
-        if name in act.columns and name not in ("gas", "heat_value", "heat_value_unit", "ef_low_pct", "ef_high_pct", "biogenic", "ch4_kind", "allocation"):
+        if name in act.columns and name not in skip and name != "record_id":
             out[name] = _take(act[name], src)
-    out["gas"] = pd.Categorical(f_gas)
+    out["gas"] = cat(f_gas, gas_names)
     out["activity_amount"] = amount[src]
-    out["activity_unit"] = pd.Categorical(a_unit[src])
+    out["activity_unit"] = cat(au_c[src], au_u)
     out["allocation"] = alloc[src]
     out["heat_value"] = np.where(needs_hv, rec_hv, np.nan)
-    out["heat_value_unit"] = pd.Categorical(np.where(needs_hv, rec_hv_unit, None))
-    out["heat_value_origin"] = pd.Categorical(np.where(needs_hv, rec_hv_origin, None))
-    out["factor_id"] = pd.Categorical.from_codes(fcodes[src], categories=pd.Index(fids, dtype=object)) if m else pd.Categorical([])
-    ds = table["dataset"].to_numpy(dtype=object)[frow]
-    ed = table["edition"].to_numpy(dtype=object)[frow]
-    out["factor_dataset"] = pd.Categorical(ds)
-    out["factor_edition"] = pd.Categorical(ed)
+    out["heat_value_unit"] = cat(np.where(needs_hv, eff_hu[src], -1), hv_u_names)
+    ho_c, ho_u = pd.factorize(pd.Series(hv_origin, dtype=object))
+    out["heat_value_origin"] = cat(np.where(needs_hv, ho_c[src], -1), ho_u)
+    out["factor_id"] = cat(fc[src], [*fids, ""])
+    ds_c, ds_u = registry.codes["dataset"]
+    ed_c, ed_u = registry.codes["edition"]
+    out["factor_dataset"] = cat(ds_c[frow], ds_u)
+    out["factor_edition"] = cat(ed_c[frow], ed_u)
     out["factor_value"] = f_value
-    out["factor_unit"] = pd.Categorical(f_unit)
+    out["factor_unit"] = cat(f_unit, unit_u)
     out["mass_t"] = mass_t
-    out["gwp_set"] = pd.Categorical(np.full(m, gwp_set, dtype=object))
+    out["gwp_set"] = cat(np.zeros(m, dtype=np.int8), [gwp_set])
     out["gwp"] = gwp
     out["co2e_t"] = co2e_t
     out["biogenic"] = biogenic
-    out["ch4_kind"] = pd.Categorical(kind)
+    out["ch4_kind"] = cat(np.where(kind == 0, -1, kind - 1), ["fossil", "non_fossil"])
     out["ef_low_pct"] = ef_low
     out["ef_high_pct"] = ef_high
-    out["note"] = pd.Categorical(kind_note)
-    cols = [c.name for c in RECORD_COLUMNS if c.name in out] + ["note"]
-    records = pd.DataFrame({c: out[c] for c in dict.fromkeys(cols)})
-    for c in RECORD_COLUMNS:
-        if c.name not in records:
-            records[c.name] = pd.NA
+    out["note"] = cat(note_code - 1, ["CH4 counted as fossil (fossil-fuel combustion rule)", "CH4 counted as non-fossil (not fossil-fuel combustion)"])
+    empty_text = pd.Categorical.from_codes(np.full(m, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
+    ordered = {c.name: out[c.name] if c.name in out else (empty_text if c.dtype == "str" else np.full(m, np.nan)) for c in RECORD_COLUMNS}
+    ordered["note"] = out["note"]
+    records = pd.DataFrame(ordered, copy=False)
     records.attrs["rounding"] = rounding
-    records.attrs["source_index"] = src
     records.attrs["gwp_set"] = gwp_set
-    return records[[c.name for c in RECORD_COLUMNS] + ["note"]]
-
-
-# keep ureg referenced for users who import it from here
-_ = ureg
+    records.attrs["source_index"] = src
+    return records

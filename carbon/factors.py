@@ -167,6 +167,13 @@ class FactorRegistry:
         )
         self._haystack = hay.groupby(self.table["factor_id"], sort=False).first()
         self._hv_cache: dict[str, tuple[float, str, str] | None] = {}
+        # integer codes of the per-row strings, for vectorised look-ups (carbon.accounting)
+        t = self.table
+        self.codes = {
+            col: pd.factorize(pd.Series(t[col].to_numpy(dtype=object, na_value=""), dtype=object), sort=False)
+            for col in ("gas", "unit", "kind", "dataset", "edition", "source_ref")
+        }
+        self.values = {col: t[col].to_numpy(dtype=float) for col in ("value", "value_low", "value_high")}
 
     # -- look-up -------------------------------------------------------------
     def ids(self, dataset: str | None = None) -> list[str]:

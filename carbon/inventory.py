@@ -185,17 +185,35 @@ def significance(sources: pd.DataFrame, criteria: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source_id", "score", "significant", "reason"])
 
 
-def _obj(s: pd.Series) -> np.ndarray:
-    """A column as a numpy object array with None for missing values (no per-row Python)."""
-    arr = s.to_numpy(dtype=object, na_value=None) if hasattr(s, "to_numpy") else np.asarray(s, dtype=object)
-    return arr
+def _obj(s) -> np.ndarray:
+    """A column as a numpy object array with None for missing values."""
+    if isinstance(s, pd.Series):
+        return s.to_numpy(dtype=object, na_value=None)
+    return np.asarray(s, dtype=object)
 
 
-def _umap(arr: np.ndarray, func) -> np.ndarray:
-    """Apply ``func`` once per distinct value (missing values as None) and spread the results."""
-    codes, uniq = pd.factorize(pd.Series(arr, dtype=object), use_na_sentinel=True)
-    mapped = np.array([func(u) for u in uniq] + [func(None)], dtype=object)
+def _umap(values, func) -> np.ndarray:
+    """Apply ``func`` once per distinct value (missing values as None) and spread the results.
+
+    ``values`` may be a Series of any dtype (arrow strings, categorical, object) or an array;
+    factorising is hash-based, so a million rows with a few distinct values cost one pass.
+    """
+    x = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
+    codes, uniq = pd.factorize(x, use_na_sentinel=True)
+    mapped = np.empty(len(uniq) + 1, dtype=object)
+    for k, u in enumerate(uniq):
+        mapped[k] = func(u)
+    mapped[-1] = func(None)
     return mapped[codes]  # code -1 (missing) takes the last entry, func(None)
+
+
+def _strip(values: pd.Series) -> np.ndarray:
+    """Text column stripped of blanks, None for missing (vectorised for string dtypes)."""
+    if isinstance(values.dtype, pd.StringDtype) or str(values.dtype) == "str":
+        out = values.str.strip()
+        out = out.where(out != "", None)
+        return out.to_numpy(dtype=object, na_value=None)
+    return _umap(values, lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else str(v).strip())
 
 
 def _norm_category(v) -> str | None:
@@ -223,14 +241,17 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
         msg = message if row is not None else f"source '{sid}': {message}"
         problems.append(Problem(msg, file=f, sheet=sh, row=row, column=headers.get(column, column), hint=hint))
 
+    n = len(src)
     for c in SOURCE_COLUMNS:
         if c.name not in src.columns:
-            src[c.name] = pd.NA
+            if c.dtype in ("float", "int"):
+                src[c.name] = np.full(n, np.nan)
+            else:
+                src[c.name] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
     if len(src) == 0:
         problems.append(Problem("the project has no emission sources.", file=project.origin.get("file"), hint="Add rows to the sources sheet."))
         return src, problems
-    ids = _obj(src["source_id"])
-    ids = np.where(pd.isna(ids), None, _umap(ids, lambda v: None if v is None else str(v).strip()))
+    ids = _strip(src["source_id"])
     for i in np.flatnonzero(pd.isna(ids)):
         problem(int(i), "source_id", "empty source id.", "Give every source a unique id, e.g. S01.")
     dup = pd.Series(ids).duplicated(keep=False).to_numpy() & ~pd.isna(ids)
@@ -238,8 +259,8 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
         problem(int(i), "source_id", f"source id '{ids[i]}' is used more than once.", "Source ids must be unique.")
     src["source_id"] = pd.Series(np.where(pd.isna(ids), "", ids), dtype=object)
 
-    cat_arr = _umap(_obj(src["iso_category"]), _norm_category)
-    valid = np.isin(cat_arr, list(ISO_SUBCATEGORIES))
+    cat_arr = _umap(src["iso_category"], _norm_category)
+    valid = _umap(cat_arr, lambda c: c in ISO_SUBCATEGORIES).astype(bool)
     for i in np.flatnonzero(~valid):
         problem(
             int(i),
@@ -247,27 +268,29 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
             f"'{src.at[i, 'iso_category']}' is not an ISO 14064-1 sub-category.",
             "Use 1.1–1.5, 2.1–2.2, 3.1–3.5, 4.1–4.5, 5.1–5.4 or 6.",
         )
-    cat = pd.Series(cat_arr, dtype=object)
+    cat = pd.Series(pd.Categorical(cat_arr))
     src["iso_subcategory"] = pd.Categorical(cat_arr)
     src["iso_category"] = pd.Categorical(_umap(cat_arr, lambda c: None if c is None else c.split(".")[0]))
     src["scope"] = pd.array(_umap(cat_arr, lambda c: ISO_SUBCATEGORIES[c][2] if c in ISO_SUBCATEGORIES else None), dtype="Int64")
     src["emission_type"] = pd.Categorical(_umap(cat_arr, lambda c: ISO_SUBCATEGORIES[c][1] if c in ISO_SUBCATEGORIES else None))
 
-    m_arr = _umap(_obj(src["method"]), lambda v: None if v is None else str(v).strip().lower())
-    m_arr = np.where(pd.isna(m_arr) & (cat_arr == "2.1"), "electricity", m_arr)
+    m_arr = _umap(src["method"], lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip().lower())
+    is_21 = _umap(cat_arr, lambda c: c == "2.1").astype(bool)
+    m_arr = np.where(pd.isna(m_arr) & is_21, "electricity", m_arr)
     m_arr = np.where(pd.isna(m_arr), "factor", m_arr)
-    for i in np.flatnonzero(~np.isin(m_arr, list(METHODS))):
+    for i in np.flatnonzero(~_umap(m_arr, lambda v: v in METHODS).astype(bool)):
         problem(int(i), "method", f"unknown method '{m_arr[i]}'.", f"Use one of: {', '.join(METHODS)}.")
-    method = pd.Series(m_arr, dtype=object)
+    method = pd.Series(pd.Categorical(m_arr))
     src["method"] = method
 
     amount = pd.Series(pd.to_numeric(src["activity_amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
-    unit = pd.Series(_umap(_obj(src["activity_unit"]), lambda v: None if v is None else str(v).strip()), dtype=object)
-    fid = pd.Series(_umap(_obj(src["factor_id"]), lambda v: None if v is None else str(v).strip()), dtype=object)
-    gas = pd.Series(_umap(_obj(src["gas"]), lambda v: None if v is None else str(v).strip()), dtype=object)
+    unit = pd.Series(_strip(src["activity_unit"]), dtype=object)
+    fid = pd.Series(_strip(src["factor_id"]), dtype=object)
+    gas = pd.Series(_strip(src["gas"]), dtype=object)
     notes = pd.Series("", index=src.index, dtype=object)
     for c in ("allocation", "carbon_content", "charge_kg", "leak_rate", "recovery_rate", "hours_per_day", "certificate_kwh", "heat_value"):
-        src[c] = pd.to_numeric(src[c], errors="coerce")
+        if src[c].dtype.kind != "f":
+            src[c] = pd.to_numeric(src[c], errors="coerce")
     allow_negative = pd.Series(False, index=src.index)
 
     # electricity: grid factor of the data year, certificates count 0
@@ -425,17 +448,27 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     neg = (amount < 0) & ~allow_negative
     for i in np.flatnonzero(neg.to_numpy()):
         problem(int(i), "activity_amount", f"negative activity {amount[i]:g}.", "Activity data are ≥ 0; enter removals or outputs as their own source.")
-    act = src.copy()
-    act["activity_amount"] = amount.abs().where(~allow_negative, amount)
-    act["activity_unit"] = unit
-    act["factor_id"] = fid
-    act["gas"] = gas
-    act["source_name"] = src["name"]
-    act["_note"] = notes
-    act["_sign"] = np.where(allow_negative & (amount < 0), -1.0, 1.0)
-    act["period"] = str(org.reporting_year) if org.reporting_year else pd.NA
-    act["entity"] = org.name
-    return act, problems
+    # the activity table the accounting primitive reads: only what it needs, no copies of the rest
+    keep = ["source_id", "facility", "iso_category", "iso_subcategory", "scope", "emission_type", "heat_value", "heat_value_unit",
+            "allocation", "biogenic", "ch4_kind", "ad_low_pct", "ad_high_pct", "ef_low_pct", "ef_high_pct"]  # fmt: skip
+    cols = {c: src[c] for c in keep if c in src}
+    cols.update(
+        {
+            "activity_amount": amount.abs().where(~allow_negative, amount),
+            "activity_unit": unit,
+            "factor_id": fid,
+            "gas": gas,
+            "source_name": src["name"],
+            "_note": notes,
+            "_sign": np.where(allow_negative & (amount < 0), -1.0, 1.0),
+            "period": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [str(org.reporting_year)]) if org.reporting_year else np.full(n, None),
+            "entity": pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [org.name]),
+        }
+    )
+    for c in ("ad_dist", "ef_dist", "activity_group"):
+        if c in src:
+            cols[c] = src[c]
+    return pd.DataFrame(cols), problems
 
 
 def _refrigeration_default(registry: FactorRegistry, code) -> tuple[float, float, str] | None:
@@ -685,7 +718,7 @@ def calculate(
     act, problems = _prepare(project, reg)
     try:
         records = compute_records(
-            act.drop(columns=["_note", "_sign"]).assign(activity_amount=act["activity_amount"].abs()),
+            act.drop(columns=["_note", "_sign"]).assign(activity_amount=act["activity_amount"].abs()),  # sign applied below
             reg,
             gs,
             rounding=rounding,

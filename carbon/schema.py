@@ -40,7 +40,7 @@ class Column:
 #: (inventory, product footprint, CBAM) produces it; uncertainty, diagnosis and
 #: reporting only read it.
 RECORD_COLUMNS: tuple[Column, ...] = (
-    Column("record_id", "str", True, "紀錄編號", "unique id of the row"),
+    Column("record_id", "int", True, "紀錄編號", "row number within one result (source_id + gas identify the record)"),
     Column("source_id", "str", True, "排放源編號", "id of the emission source"),
     Column("source_name", "str", False, "排放源名稱", "readable name"),
     Column("entity", "str", False, "組織", "organisation or installation"),

@@ -670,29 +670,29 @@ class CbamResult:
         row without CO2e), measurement source (CO2 or N2O) and PFC gas (CF4, C2F6).
         Columns are ``carbon.schema.RECORD_COLUMNS``; filled: record_id, source_id,
         source_name, entity, period, gas, activity_amount, activity_unit, mass_t, gwp_set,
-        gwp, co2e_t, cn_code (when the source is attributed to one process with one good).
+        gwp, co2e_t, cn_code (when the source is attributed to one process with one good),
+        biogenic (True on ``CO2_bio`` rows); the other columns are empty.
         The sum of ``co2e_t`` equals ``installation.direct_t``.
         """
-        try:
-            from carbon.schema import empty_records
+        from carbon.schema import empty_records
 
-            frame = empty_records()
-            columns = list(frame.columns)
-        except ImportError:  # pragma: no cover - schema is part of the package
-            frame, columns = None, sorted({k for r in self.source_rows for k in r})
+        frame = empty_records()
+        columns = list(frame.columns)
+        int_ids = pd.api.types.is_integer_dtype(frame["record_id"].dtype)
         rows = []
         for i, r in enumerate(self.source_rows, start=1):
             row = dict.fromkeys(columns)
-            row.update(r)
-            row["record_id"] = f"cbam-{i}"
+            row.update({k: v for k, v in r.items() if k in row})
+            row["record_id"] = i if int_ids else f"cbam-{i}"
             row["entity"] = self.entity or None
             row["period"] = self.period or None
+            if r.get("gas") == "CO2_bio" and "biogenic" in row:
+                row["biogenic"] = True
             rows.append(row)
+        if not rows:
+            return frame
         out = pd.DataFrame(rows, columns=columns)
-        if frame is not None:
-            out = pd.concat([frame, out], ignore_index=True) if rows else frame
-            out = out.astype(frame.dtypes.to_dict())
-        return out
+        return out.astype(frame.dtypes.to_dict())
 
 
 # --------------------------------------------------------------------------------------
@@ -1067,7 +1067,7 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
             )
         )
     if any(p.electricity for p in inp.processes) or inp.reported_indirect_t is None:
-        indirect = sum(a["attr_ind"] for a in attr.values())
+        indirect = float(sum(a["attr_ind"] for a in attr.values()))
     else:
         indirect = float(inp.reported_indirect_t)
     period = ""

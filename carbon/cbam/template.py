@@ -454,6 +454,34 @@ def _country_codes(book: _Book) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _goods_categories(book: _Book) -> list[str]:
+    """The template's aggregated goods categories, exactly as spelled (``CONST_LIST_Goods``)."""
+    try:
+        wbx = book.zf.read("xl/workbook.xml").decode("utf-8")
+        m = re.search(
+            r'<definedName name="CONST_LIST_Goods">Parameters_Constants!\$?([A-Z]+)\$?(\d+):\$?[A-Z]+\$?(\d+)<', wbx
+        )
+        if not m:
+            return []
+        pc = book.cells("Parameters_Constants", frozenset({m.group(1)}))
+        trans = book.cells("Translations", frozenset({"C"}))
+    except InputError:
+        return []
+    out = []
+    for row in range(int(m.group(2)), int(m.group(3)) + 1):
+        cell = pc.get(f"{m.group(1)}{row}")
+        if cell is None:
+            continue
+        value = cell.value
+        if cell.t == "f" and value:
+            ref = re.fullmatch(r"Translations!\$?B\$?(\d+)", value)
+            eng = trans.get(f"C{ref.group(1)}") if ref else None
+            value = eng.value if eng is not None else None
+        if isinstance(value, str):
+            out.append(value)
+    return out
+
+
 # --------------------------------------------------------------------------------------
 # read
 # --------------------------------------------------------------------------------------
@@ -606,7 +634,7 @@ def _read(book: _Book) -> CbamInput:
         if not name:
             continue
         h = dblock(n)
-        production = tuple(r.num(D, f"L{h + 5 + i}", 0.0) for i in range(8))
+        production = _routes([r.num(D, f"L{h + 5 + i}") for i in range(8)])
         for j in range(1, N_PROC):
             m = j if j < n else j + 1
             qty = r.num(D, f"L{h + 20 + j}")
@@ -677,7 +705,7 @@ def _read(book: _Book) -> CbamInput:
                 specific_electricity_source=_value_source(r.text(E, f"M{h + 36}")),
                 electricity_ef=r.num(E, f"L{h + 37}"),
                 electricity_ef_source=r.text(E, f"M{h + 37}"),
-                purchased_t=tuple(r.num(E, f"L{h + 3 + i}", 0.0) for i in range(8)),
+                purchased_t=_routes([r.num(E, f"L{h + 3 + i}") for i in range(8)]),
                 other_uses_t=r.num(E, f"L{h + 24}"),
                 zero_rated=is_zero_rated_origin(ctry),
             )
@@ -730,6 +758,21 @@ def _read(book: _Book) -> CbamInput:
     )
 
 
+def _routes(values: list[float | None]) -> tuple[float, ...]:
+    """Per-route amounts up to the last filled route (empty cells inside count as 0)."""
+    while values and values[-1] is None:
+        values = values[:-1]
+    return tuple(0.0 if v is None else v for v in values)
+
+
+def _trim(values: tuple[float, ...]) -> tuple[float, ...]:
+    """Drop trailing zero routes (a value in a route row without a route is a template error)."""
+    out = list(values)
+    while len(out) > 1 and not out[-1]:
+        out.pop()
+    return tuple(out)
+
+
 def _value_source(text: str) -> str:
     t = text.strip().lower()
     return t if t in ("measured", "default", "unknown") else ("measured" if not t else "unknown")
@@ -739,7 +782,10 @@ def _value_source(text: str) -> str:
 # write
 # --------------------------------------------------------------------------------------
 def input_cells(
-    cbam_input: CbamInput, result: Any = None, countries: Mapping[str, tuple[str, str]] | None = None
+    cbam_input: CbamInput,
+    result: Any = None,
+    countries: Mapping[str, tuple[str, str]] | None = None,
+    categories: list[str] | None = None,
 ) -> dict[tuple[str, str], Any]:
     """Map a :class:`CbamInput` onto template input cells.
 
@@ -752,6 +798,9 @@ def input_cells(
     countries : mapping, optional
         Lower-case country name -> (ISO-2 code, name) of the template's code list; used to
         write the installation's country as a list name and precursor origins as codes.
+    categories : list of str, optional
+        The template's aggregated goods categories as spelled in its list (one of them has
+        a trailing space); categories are matched ignoring case and outer spaces.
 
     Returns
     -------
@@ -789,6 +838,23 @@ def input_cells(
 
     countries = countries or {}
     by_code = {code: name for code, name in countries.values()}
+    spelled = {c.strip().lower(): c for c in (categories or [])}
+
+    def as_category(cat: str, where: str) -> str:
+        if not cat or not spelled:
+            return cat
+        exact = spelled.get(cat.strip().lower())
+        if exact is None:
+            from carbon.errors import did_you_mean
+
+            problems.append(
+                Problem(
+                    f"{where}: '{cat}' is not an aggregated goods category of the template",
+                    hint=did_you_mean(cat, [c.strip() for c in spelled.values()]) or None,
+                )
+            )
+            return cat
+        return exact
 
     def as_code(country: str) -> str:
         if len(country) == 2 or not country:
@@ -808,20 +874,22 @@ def input_cells(
         put(A, f"I{19 + i}", value)
     cats: list[str] = []
     for item in (*inp.processes, *inp.precursors):
-        if item.category and item.category not in cats:
-            cats.append(item.category)
+        cat = as_category(item.category, f"'{item.name}'")
+        if cat and cat not in cats:
+            cats.append(cat)
+    if problems:
+        raise InputError(problems)
     existing = [inp.extra_cells.get(f"{A}!E{62 + i}") for i in range(10)]
     if not all(c in existing for c in cats):
         for i, cat in enumerate(cats[:10]):
             put(A, f"E{62 + i}", cat)
-    proc_index = {p.name: n for n, p in enumerate(inp.processes, start=1)}
     for n, p in enumerate(inp.processes, start=1):
-        put(A, f"E{82 + n}", p.category)
+        put(A, f"E{82 + n}", as_category(p.category, p.name))
         if (A, f"F{82 + n}") not in cells:
             put(A, f"F{82 + n}", ONLY_DIRECT)
         put(A, f"L{82 + n}", p.name)
     for n, q in enumerate(inp.precursors, start=1):
-        put(A, f"E{101 + n}", q.category)
+        put(A, f"E{101 + n}", as_category(q.category, q.name))
         put(A, f"F{101 + n}", as_code(q.country))
         put(A, f"L{101 + n}", q.name)
 
@@ -890,10 +958,9 @@ def input_cells(
     computed_dir: dict[str, float] = {}
     if result is not None:
         computed_dir = {p.name: p.direct_emissions_t for p in result.processes}
-    purchased_index = {q.name: n for n, q in enumerate(inp.precursors, start=1)}
     for n, p in enumerate(inp.processes, start=1):
         h = dblock(n)
-        prod = p.production_t or (0.0,)
+        prod = _trim(p.production_t or (0.0,))
         if len(prod) > 8:
             raise InputError([Problem(f"process '{p.name}' has {len(prod)} routes; the template holds 8")])
         for i, v in enumerate(prod):
@@ -957,7 +1024,7 @@ def input_cells(
         bought = q.purchased_t
         if not bought:
             bought = (sum(u.mass_t for p in inp.processes for u in p.precursors if u.precursor == q.name),)
-        for i, v in enumerate(bought[:8]):
+        for i, v in enumerate(_trim(bought)[:8]):
             put(E, f"L{h + 3 + i}", v)
         for m, consumer in enumerate(inp.processes, start=1):
             qty = sum(u.mass_t for u in consumer.precursors if u.precursor == q.name)
@@ -973,7 +1040,6 @@ def input_cells(
             put(E, f"M{h + 36}", SOURCE_TO_TPL.get(q.specific_electricity_source, "Unknown"))
         put(E, f"L{h + 37}", ef)
         put(E, f"M{h + 37}", q.electricity_ef_source or None)
-    del proc_index, purchased_index
     for row, g in zip(PRODUCT_ROWS, inp.goods, strict=False):
         put(S, f"D{row}", g.process)
         put(S, f"F{row}", normalise_cn(g.cn_code))
@@ -1094,7 +1160,7 @@ def write_template(
     out_path = Path(out_path)
     book = _Book(blank)
     try:
-        cells = input_cells(cbam_input, result, _country_codes(book))
+        cells = input_cells(cbam_input, result, _country_codes(book), _goods_categories(book))
         by_sheet: dict[str, dict[str, Any]] = {}
         for (sheet, coord), v in cells.items():
             if sheet not in INPUT_SHEETS:
