@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from carbon.cbam import params
-from carbon.cbam.defaults import benchmark, default_see, indirect_counts, normalise_cn
+from carbon.cbam.defaults import benchmark, benchmark_routes, default_see, indirect_counts, normalise_cn
 from carbon.errors import CalculationError, InputError, Problem
 
 __all__ = [
@@ -207,6 +207,32 @@ def _check_price(price_eur: float) -> float:
     return p
 
 
+def _default_route(cn: str, printed: str, notes: list[str]) -> str:
+    """Benchmark route for a default value from the indicator printed with it (IR 2025/2621 Annex I).
+
+    ``"C/F"`` resolves to the one letter the CN code's Column B benchmark lists.  Where the
+    printed indicator and the benchmark routes do not meet (the official files disagree
+    for a few CN codes), the caller must choose: a CalculationError says which routes exist.
+    """
+    listed = benchmark_routes(cn, "B")
+    if not listed:
+        return ""
+    letters = [x for x in printed.split("/") if x]
+    both = [x for x in letters if x in listed]
+    if len(both) == 1:
+        if len(letters) > 1:
+            notes.append(
+                f"route indicator ({printed}) printed with the default value; the benchmark lists only ({both[0]})"
+            )
+        return both[0]
+    msg = (
+        f"CN {cn}: the default value's route indicator is {('(' + printed + ')') if printed else 'missing'} but the "
+        f"Column B benchmarks of this CN code list routes {', '.join(listed)} (IR 2025/2621 Annex I and the IR 2025/2620 "
+        "workbook disagree here); pass route= with the route of the production."
+    )
+    raise CalculationError(msg)
+
+
 def good_cost(
     cn_code: object,
     quantity_t: float,
@@ -216,6 +242,7 @@ def good_cost(
     country: str | None = "TW",
     see_direct: float | None = None,
     see_indirect: float | None = None,
+    see_counted: float | None = None,
     route: str | None = None,
     sefa: float | None = None,
     precursors: Sequence[Precursor] = (),
@@ -238,6 +265,11 @@ def good_cost(
         Country of origin (ISO-2 or Annex I name); None = unknown (Annex IV).
     see_direct, see_indirect : float, optional
         Actual specific embedded emissions. Both None → default values (with mark-up). [t CO2e/t]
+    see_counted : float, optional
+        Actual SEE that counts for certificates as computed by the engine (``see_total`` of
+        :func:`carbon.cbam.calculate`, which adds indirect emissions of non-Annex-II precursors
+        to Annex II goods, IR 2025/2547 Annex I §3.1).  Without it: ``see_direct`` (+
+        ``see_indirect`` for non-Annex-II goods). [t CO2e/t]
     route : str, optional
         Production route for the benchmark; with default values the route printed with the
         default value is used unless given here.
@@ -292,13 +324,7 @@ def good_cost(
         if d.fallback:
             notes.append(d.fallback)
         notes.append(f"default value {d.total} + mark-up {d.markup:.6g} = {d.with_markup:.6g} t CO2e/t ({year})")
-        r_used = route or d.route or None
-        if r_used and "/" in r_used:
-            msg = (
-                f"CN {cn}: the default value names two routes ({r_used}) for the benchmark; pass route= with one of them "
-                "(IR 2025/2621 Annex I indicators)."
-            )
-            raise CalculationError(msg)
+        r_used = route or _default_route(cn, d.route, notes) or None
         column = "B"
     else:
         if see_direct is None:
@@ -306,7 +332,14 @@ def good_cost(
             raise CalculationError(msg)
         see_d = float(see_direct)
         see_i = None if see_indirect is None else float(see_indirect)
-        see = see_d + (see_i or 0.0 if counts_indirect else 0.0)
+        see = see_d + (see_i or 0.0) if counts_indirect else see_d  # R 2023/956 Art 7(1), Annex II
+        if see_counted is not None and not math.isnan(float(see_counted)):
+            if abs(float(see_counted) - see) > 1e-9:
+                notes.append(
+                    f"SEE counted {float(see_counted):.6g} from the engine instead of {see:.6g} (e.g. indirect "
+                    "emissions of non-Annex-II precursors, IR 2025/2547 Annex I §3.1)"
+                )
+            see = float(see_counted)
         if not counts_indirect and see_i:
             notes.append("indirect emissions reported but not counted (R 2023/956 Annex II good: direct only)")
         column = "A"
@@ -334,14 +367,15 @@ def good_cost(
                     sources.append(b_i.source)
                 sefa_v += float(p.mass_t_per_t) * s_i  # Eq 4
             if not precursors:
+                rts = [r_used] if r_used else (benchmark_routes(cn, "B") or [None])
                 try:
-                    b_b = benchmark(cn, route=r_used, column="B", year=year).value
+                    col_b = sorted({benchmark(cn, route=x, column="B", year=year).value for x in rts})
                 except CalculationError:
-                    b_b = bm
-                if abs(b_b - bm) > 1e-12:
+                    col_b = [bm]
+                if any(abs(b - bm) > 1e-12 for b in col_b):
                     notes.append(
                         f"complex good: Column A ({bm}) covers the own process only; without precursors (Eq 4) the "
-                        f"free-allocation adjustment is understated (Column B would be {b_b})"
+                        f"free-allocation adjustment is understated (Column B: {', '.join(f'{b:g}' for b in col_b)})"
                     )
     faa = sefa_v * q  # Eq 1
     cp_t = 0.0
@@ -417,7 +451,14 @@ def compare_actual_default(
         ``(actual, default)``.
     """
     actual = good_cost(
-        cn_code, quantity_t, year, price_eur, country=country, see_direct=see_direct, see_indirect=see_indirect, **kwargs
+        cn_code,
+        quantity_t,
+        year,
+        price_eur,
+        country=country,
+        see_direct=see_direct,
+        see_indirect=see_indirect,
+        **kwargs,
     )
     dk = {k: v for k, v in kwargs.items() if k not in ("precursors", "sefa")}
     default = good_cost(cn_code, quantity_t, year, price_eur, country=country, **dk)
@@ -480,7 +521,9 @@ def de_minimis(net_mass_t: float, *, electricity_or_hydrogen: bool = False) -> D
     t = params.DE_MINIMIS_T.value
     m = float(net_mass_t)
     if electricity_or_hydrogen:
-        return DeMinimis(m, t, False, "electricity and hydrogen are never exempt (Art 2a(4))", params.DE_MINIMIS_T.source)
+        return DeMinimis(
+            m, t, False, "electricity and hydrogen are never exempt (Art 2a(4))", params.DE_MINIMIS_T.source
+        )
     exempt = m <= t
     reason = (
         f"{m:g} t <= {t:g} t: exempt for the whole calendar year (Art 2a(1))"
@@ -578,10 +621,12 @@ def cost_table(
     ----------
     goods : sequence of mapping
         One mapping per good with ``cn_code``, ``quantity_t`` [t] and ``see_direct``,
-        ``see_indirect`` [t CO2e/t] (as in ``CbamResult.to_dict()["goods"]``; ``see_total``
-        is not used: what counts is decided per CN code, R 2023/956 Art 7(1)).  Optional
-        keys: ``country``, ``route``, ``sefa`` [t CO2e/t].  A good without ``see_direct``
-        is costed on default values.
+        ``see_indirect``, ``see_total`` [t CO2e/t] (as in ``CbamResult.to_dict()["goods"]``;
+        ``see_total`` is taken as the SEE that counts, see ``see_counted`` of :func:`good_cost`;
+        without it direct only for Annex II goods, direct + indirect otherwise).  Optional
+        keys: ``country``, ``route``, ``sefa`` [t CO2e/t], ``precursors`` (list of
+        :class:`Precursor` or dicts with its fields, for IR 2025/2620 Eq 4).  A good without
+        ``see_direct`` is costed on default values.
     year : int
         Calendar year of import (>= 2026).
     price_eur : float
@@ -628,13 +673,28 @@ def cost_table(
             if sd is None:
                 r = good_cost(cn, q, year, price, **kw)
             else:
-                r = good_cost(cn, q, year, price, see_direct=sd, see_indirect=si, sefa=g.get("sefa"), **kw)
-            d = good_cost(cn, q, year, price, **kw) if compare_defaults and r.basis == "actual" else None
-            if compare_defaults and r.basis == "default":
-                d = r
-        except (CalculationError, LookupError) as err:
+                pre = tuple(p if isinstance(p, Precursor) else Precursor(**p) for p in (g.get("precursors") or ()))
+                r = good_cost(
+                    cn,
+                    q,
+                    year,
+                    price,
+                    see_direct=sd,
+                    see_indirect=si,
+                    see_counted=g.get("see_total"),
+                    sefa=g.get("sefa"),
+                    precursors=pre,
+                    **kw,
+                )
+        except (CalculationError, LookupError, TypeError) as err:
             problems.append(Problem(str(err), row=i, column="cn_code"))
             continue
+        d = r if compare_defaults and r.basis == "default" else None
+        if compare_defaults and r.basis == "actual":
+            try:
+                d = good_cost(cn, q, year, price, **kw)
+            except (CalculationError, LookupError) as err:
+                assumptions.append(f"good {i} (CN {cn}): no default-value comparison: {err}")
         rows.append(r)
         dflt.append(d)
         for n in r.notes:

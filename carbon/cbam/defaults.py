@@ -24,7 +24,15 @@ import pandas as pd
 from carbon.errors import CalculationError, FactorNotFoundError, did_you_mean
 from carbon.factors import FACTORS_DIR
 
-__all__ = ["Benchmark", "DefaultSEE", "benchmark", "default_see", "indirect_counts", "normalise_cn"]
+__all__ = [
+    "Benchmark",
+    "DefaultSEE",
+    "benchmark",
+    "benchmark_routes",
+    "default_see",
+    "indirect_counts",
+    "normalise_cn",
+]
 
 OTHER = "OTHER"
 UNKNOWN = "UNKNOWN"
@@ -189,7 +197,9 @@ def _table_code(country: str | None) -> str:
     if len(key) == 2 and key.isalpha():
         return key  # an ISO code without its own table -> 'Other countries'
     hint = did_you_mean(str(country), [n.title() for n in names if len(n) > 2])
-    msg = f"Country {country!r} is neither an ISO 3166 alpha-2 code nor a country of IR 2025/2621 Annex I. {hint}".strip()
+    msg = (
+        f"Country {country!r} is neither an ISO 3166 alpha-2 code nor a country of IR 2025/2621 Annex I. {hint}".strip()
+    )
     raise CalculationError(msg)
 
 
@@ -312,8 +322,19 @@ def default_see(cn_code: object, country: str | None, year: int, *, route: str |
                 fallback = f"CN {cn} not listed for {country!r} -> 'Other countries and territories'"
             continue
         r = hit[0]
+        if r["status"] == "value" and r[col] is None:
+            fallback = (
+                f"CN {cn}: the {year if year < 2028 else '2028+'} column (incl. mark-up) of row {r['cn_code']} for "
+                f"{r['country']} shows no value ({r['source_ref']}) -> 'Other countries and territories' "
+                "(Annex I preamble: 'the relevant field shows –')"
+            )
+            continue
         if r["status"] != "value":
-            reason = {"no_value": "shows '–'", "error": "shows #VALUE!", "see_below": "says 'see below' with no sub-row"}
+            reason = {
+                "no_value": "shows '–'",
+                "error": "shows #VALUE!",
+                "see_below": "says 'see below' with no sub-row",
+            }
             fallback = (
                 f"CN {cn}: the row {r['cn_code']} for {r['country']} {reason.get(r['status'], r['status'])} "
                 f"({r['source_ref']}) -> 'Other countries and territories' (Annex I preamble)"
@@ -338,6 +359,8 @@ def default_see(cn_code: object, country: str | None, year: int, *, route: str |
             source=r["source_ref"],
         )
     msg = f"CN {cn}: no default value in IR 2025/2621 ({'Annex IV' if code == UNKNOWN else 'Annex I'}); is it a CBAM good (R 2023/956 Annex I)?"
+    if len(cn) < 8 and any(r["status"] == "see_below" for r in _match(OTHER if code != UNKNOWN else UNKNOWN, cn)):
+        msg = f"CN {cn}: IR 2025/2621 lists this heading per subheading ('see below'); give the full 8-digit CN code."
     raise FactorNotFoundError(msg)
 
 
@@ -455,3 +478,22 @@ def benchmark(cn_code: object, route: str | None = None, column: str = "B", *, y
         note="; ".join(notes),
         source=r["source_ref"],
     )
+
+
+def benchmark_routes(cn_code: object, column: str = "B") -> list[str]:
+    """Route indicators listed for a CN code's benchmarks ([] = route-independent or not listed).
+
+    Parameters
+    ----------
+    cn_code : str
+        8-digit CN code.
+    column : {"B", "A"}
+        Benchmark column.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["C", "D", "E"]``.
+    """
+    cn = normalise_cn(cn_code)
+    return sorted({r["route"] for r in _bm_index().get((cn, column.upper()), [])} - {""})

@@ -245,7 +245,9 @@ TW_CARBON_FEE: dict[str, Param] = {
     "A": Param("碳費 preferential rate A 優惠費率A", 50.0, "TWD/t CO2e", "2025-01-01", "", _TW_SOURCE, "secondary"),
     "B": Param("碳費 preferential rate B 優惠費率B", 100.0, "TWD/t CO2e", "2025-01-01", "", _TW_SOURCE, "secondary"),
     "K": Param("碳費 threshold K", 25000.0, "t CO2e", "2025-01-01", "", _TW_SOURCE, "secondary"),
-    "leakage_period_1": Param("排放量調整係數 high leakage, period 1", 0.2, "1", "2025-01-01", "", _TW_SOURCE, "secondary"),
+    "leakage_period_1": Param(
+        "排放量調整係數 high leakage, period 1", 0.2, "1", "2025-01-01", "", _TW_SOURCE, "secondary"
+    ),
     "leakage_period_2": Param("排放量調整係數 high leakage, period 2", 0.4, "1", "", "", _TW_SOURCE, "secondary"),
     "leakage_period_3": Param("排放量調整係數 high leakage, period 3", 0.6, "1", "", "", _TW_SOURCE, "secondary"),
 }
