@@ -405,5 +405,4 @@ def compute_records(
     records = pd.DataFrame(ordered, copy=False)
     records.attrs["rounding"] = rounding
     records.attrs["gwp_set"] = gwp_set
-    records.attrs["source_index"] = src
     return records

@@ -178,8 +178,8 @@ def to_co2e(mass, gas: str, gwp_set: str, ch4_kind: str | None = None):
 
     Examples
     --------
-    >>> to_co2e(Q_(1, "t"), "N2O", "MOENV-2024")
-    <Quantity(265.0, 'CO2e * metric_ton')>
+    >>> to_co2e(Q_(1, "t"), "N2O", "MOENV-2024").to("t CO2e").magnitude
+    265.0
     """
     value = gwp_value(gas, gwp_set, ch4_kind)
     if hasattr(mass, "to"):

@@ -207,6 +207,17 @@ def _umap(values, func) -> np.ndarray:
     return mapped[codes]  # code -1 (missing) takes the last entry, func(None)
 
 
+def _cat_map(values, func) -> pd.Categorical:
+    """Map a column through ``func`` once per distinct value and return a Categorical."""
+    x = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
+    codes, uniq = pd.factorize(x, use_na_sentinel=True)
+    mapped = [func(u) for u in uniq] + [func(None)]
+    cats = list(dict.fromkeys(m for m in mapped if m is not None))
+    pos = {c: k for k, c in enumerate(cats)}
+    lut = np.array([pos[m] if m is not None else -1 for m in mapped], dtype=np.int32)
+    return pd.Categorical.from_codes(lut[codes], categories=pd.Index(cats, dtype=object))
+
+
 def _strip(values: pd.Series) -> np.ndarray:
     """Text column stripped of blanks, None for missing (vectorised for string dtypes)."""
     if isinstance(values.dtype, pd.StringDtype) or str(values.dtype) == "str":
@@ -252,35 +263,34 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
         problems.append(Problem("the project has no emission sources.", file=project.origin.get("file"), hint="Add rows to the sources sheet."))
         return src, problems
     ids = _strip(src["source_id"])
-    for i in np.flatnonzero(pd.isna(ids)):
+    missing_id = pd.isna(ids)
+    for i in np.flatnonzero(missing_id):
         problem(int(i), "source_id", "empty source id.", "Give every source a unique id, e.g. S01.")
-    dup = pd.Series(ids).duplicated(keep=False).to_numpy() & ~pd.isna(ids)
+    dup = src["source_id"].duplicated(keep=False).to_numpy(dtype=bool) & ~missing_id
     for i in np.flatnonzero(dup):
         problem(int(i), "source_id", f"source id '{ids[i]}' is used more than once.", "Source ids must be unique.")
-    src["source_id"] = pd.Series(np.where(pd.isna(ids), "", ids), dtype=object)
+    src["source_id"] = pd.Series(np.where(missing_id, "", ids), dtype=object)
 
-    cat_arr = _umap(src["iso_category"], _norm_category)
-    valid = _umap(cat_arr, lambda c: c in ISO_SUBCATEGORIES).astype(bool)
-    for i in np.flatnonzero(~valid):
+    # sub-category: one decision per distinct value, then categorical look-ups (no per-row work)
+    cat = pd.Series(_cat_map(src["iso_category"], _norm_category))
+    for i in np.flatnonzero(~cat.isin(list(ISO_SUBCATEGORIES)).to_numpy(dtype=bool)):
         problem(
             int(i),
             "iso_category",
             f"'{src.at[i, 'iso_category']}' is not an ISO 14064-1 sub-category.",
             "Use 1.1–1.5, 2.1–2.2, 3.1–3.5, 4.1–4.5, 5.1–5.4 or 6.",
         )
-    cat = pd.Series(pd.Categorical(cat_arr))
-    src["iso_subcategory"] = pd.Categorical(cat_arr)
-    src["iso_category"] = pd.Categorical(_umap(cat_arr, lambda c: None if c is None else c.split(".")[0]))
-    src["scope"] = pd.array(_umap(cat_arr, lambda c: ISO_SUBCATEGORIES[c][2] if c in ISO_SUBCATEGORIES else None), dtype="Int64")
-    src["emission_type"] = pd.Categorical(_umap(cat_arr, lambda c: ISO_SUBCATEGORIES[c][1] if c in ISO_SUBCATEGORIES else None))
+    src["iso_subcategory"] = cat.array
+    src["iso_category"] = cat.array.map(lambda c: c.split(".")[0], na_action="ignore")
+    scope_lut = {c: v[2] for c, v in ISO_SUBCATEGORIES.items()}
+    src["scope"] = pd.array(cat.map(scope_lut).to_numpy(dtype=object, na_value=None), dtype="Int64")
+    src["emission_type"] = cat.array.map(lambda c: ISO_SUBCATEGORIES[c][1] if c in ISO_SUBCATEGORIES else None, na_action="ignore")
 
-    m_arr = _umap(src["method"], lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip().lower())
-    is_21 = _umap(cat_arr, lambda c: c == "2.1").astype(bool)
-    m_arr = np.where(pd.isna(m_arr) & is_21, "electricity", m_arr)
-    m_arr = np.where(pd.isna(m_arr), "factor", m_arr)
-    for i in np.flatnonzero(~_umap(m_arr, lambda v: v in METHODS).astype(bool)):
-        problem(int(i), "method", f"unknown method '{m_arr[i]}'.", f"Use one of: {', '.join(METHODS)}.")
-    method = pd.Series(pd.Categorical(m_arr))
+    method = pd.Series(_cat_map(src["method"], lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip().lower()))
+    method = method.cat.add_categories([m for m in ("electricity", "factor") if m not in method.cat.categories])
+    method = method.mask(method.isna() & (cat == "2.1"), "electricity").fillna("factor")
+    for i in np.flatnonzero(~method.isin(list(METHODS)).to_numpy(dtype=bool)):
+        problem(int(i), "method", f"unknown method '{method[i]}'.", f"Use one of: {', '.join(METHODS)}.")
     src["method"] = method
 
     amount = pd.Series(pd.to_numeric(src["activity_amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
@@ -338,7 +348,7 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     for i in np.flatnonzero((needs_factor & fid.isna()).to_numpy()):
         problem(int(i), "factor_id", "no emission factor given.", "Enter a library id (`carbon factors search`) or a custom factor id.")
     for i in np.flatnonzero((method == "steam").to_numpy()):
-        if cat[i] not in ("2.2", None):
+        if pd.notna(cat[i]) and cat[i] != "2.2":
             problem(int(i), "iso_category", f"purchased steam belongs in category 2.2, not {cat[i]}.", "Set the category to 2.2.")
 
     # refrigerants and other gases emitted as they are
@@ -429,8 +439,8 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
 
     # category plausibility: a factor that does not fit the category (one look-up per factor id)
     kinds = {f: str(registry.table.at[int(registry._by_id[f][0]), "kind"]) for f in fid.dropna().unique() if f in registry}
-    kind_of = pd.Series(_umap(fid.to_numpy(dtype=object), lambda f: kinds.get(f)), dtype=object)
-    c0 = pd.Series(_umap(cat_arr, lambda c: None if c is None else c[0]), dtype=object)
+    kind_of = pd.Series(_cat_map(fid, lambda f: kinds.get(f)))
+    c0 = pd.Series(cat.array.map(lambda c: c[0], na_action="ignore"))
     direct_kinds = ["stationary_combustion", "mobile_combustion", "process", "fugitive", "refrigerant", "septic"]
     rules = (
         ((kind_of == "electricity") & cat.notna() & (cat != "2.1"), "an electricity factor", "Electricity belongs in 2.1."),
@@ -736,7 +746,8 @@ def calculate(
     if problems:
         raise InputError(problems)
     # signs (mass-balance outputs) and notes from the calculators, spread by source index
-    src_index = records.attrs["source_index"]
+    # source ids are unique (checked above), so the categorical codes of source_id are row numbers
+    src_index = records["source_id"].cat.codes.to_numpy()
     sign = act["_sign"].to_numpy(dtype=float)[src_index]
     if (sign != 1).any():
         records["mass_t"] = records["mass_t"].to_numpy() * sign

@@ -1,0 +1,133 @@
+"""The teaching notebooks (notebooks/*.ipynb) run without error and match their sources.
+
+Each notebook is written as a jupytext ``py:percent`` file (the source of truth) and
+the ``.ipynb`` is generated from it with ``jupytext --to ipynb notebooks/X.py``.
+Here every ``.ipynb`` is
+
+* compared with its ``.py`` (a jupytext round trip must give the same text, so the two
+  never drift), and checked to store no outputs;
+* executed with nbclient in a fresh kernel of this interpreter (a private kernelspec in
+  a temporary ``JUPYTER_PATH``), with a temporary working directory and the repository
+  root passed in ``CARBON_ROOT``; any error, including a failed ``assert`` on a key
+  number inside the notebook, fails the test;
+* run as a plain script (``python notebooks/X.py``), as notebooks/README.md says, without
+  ``CARBON_ROOT``, so the notebook finds the repository from its own location.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+NAMES = ("01-factors", "02-inventory")
+KERNEL = "tansuan-test"
+#: Seconds allowed per cell and per script run (each notebook runs in well under 30 s).
+TIMEOUT = 120
+
+#: Text each notebook must print: key results computed inside the notebook.
+EXPECTED_OUTPUT = {
+    "01-factors": ["= 2.606031792 kg CO2/L", "tw-grid/2025", "GasMixError", "life-cycle"],
+    "02-inventory": ["48,925.715", "13,765.1339", "35,160.5814", "7.159", "sheet '排放源', row 2, column '活動數據'"],
+}
+
+_VERSION_LINE = re.compile(r"^#\s+(format_version|jupytext_version):.*\n", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """A kernelspec for this interpreter in a private JUPYTER_PATH; runtime files stay in tmp."""
+    base = tmp_path_factory.mktemp("jupyter")
+    spec = base / "share" / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "tansuan (tests)", "language": "python"}), encoding="utf-8"
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(
+            "JUPYTER_PATH", os.pathsep.join(p for p in (str(base / "share"), os.environ.get("JUPYTER_PATH")) if p)
+        )
+        mp.setenv("JUPYTER_RUNTIME_DIR", str(base / "runtime"))
+        mp.setenv("IPYTHONDIR", str(base / "ipython"))
+        mp.setenv("CARBON_ROOT", str(ROOT))
+        mp.setenv("MPLBACKEND", "Agg")
+        yield KERNEL
+
+
+def _outputs_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream":
+                parts.append(out.get("text", ""))
+            elif "data" in out:
+                parts.append(str(out["data"].get("text/plain", "")))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_ipynb_matches_py(name):
+    py_text = (NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8")
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    # cell by cell, then the whole text (jupytext version stamps aside)
+    from_py = jupytext.reads(py_text, fmt="py:percent")
+    assert [(c.cell_type, c.source) for c in nb.cells] == [(c.cell_type, c.source) for c in from_py.cells], (
+        f"notebooks/{name}.ipynb is out of date: run `.venv/bin/jupytext --to ipynb notebooks/{name}.py`"
+    )
+    assert _VERSION_LINE.sub("", jupytext.writes(nb, fmt="py:percent")) == _VERSION_LINE.sub("", py_text)
+    # committed without outputs
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert nb.metadata["kernelspec"]["language"] == "python"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_notebook_executes(name, kernel, tmp_path):
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    client = NotebookClient(
+        nb, kernel_name=kernel, timeout=TIMEOUT, allow_errors=False, resources={"metadata": {"path": str(tmp_path)}}
+    )
+    t0 = time.perf_counter()
+    client.execute()  # raises CellExecutionError on any error or failed assert
+    elapsed = time.perf_counter() - t0
+    print(f"{name}: executed in {elapsed:.1f} s")
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    text = _outputs_text(nb)
+    for want in EXPECTED_OUTPUT[name]:
+        assert want in text, f"{name}: expected output {want!r} not found"
+    assert list(tmp_path.iterdir()) == [], "a notebook wrote into its working directory; write to a temp dir"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_runs_as_script(name, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "CARBON_ROOT"}
+    env["MPLBACKEND"] = "Agg"
+    env["PYTHONIOENCODING"] = "utf-8"
+    proc = subprocess.run(
+        [sys.executable, str(NOTEBOOKS / f"{name}.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for want in EXPECTED_OUTPUT[name]:
+        assert want in proc.stdout, f"{name}: expected output {want!r} not found"
