@@ -197,15 +197,13 @@ def compute_records(
     m = len(src)
 
     f_value = registry.values["value"][frow]
-    f_low = registry.values["value_low"][frow]
-    f_high = registry.values["value_high"][frow]
     gas_c, gas_u = registry.codes["gas"]
     unit_c, unit_u = registry.codes["unit"]
     kind_c, kind_u = registry.codes["kind"]
     f_gas = gas_c[frow].astype(np.intp)
     gas_names = [str(g) for g in gas_u]
     f_unit = unit_c[frow]
-    f_kind_name = np.asarray(kind_u, dtype=object)[kind_c[frow]] if m else np.empty(0, dtype=object)
+    f_kind = kind_c[frow]
 
     # --- placeholder gas (refrigerants): the gas named on the source ----------------------
     if PLACEHOLDER_GAS in gas_names:
@@ -246,22 +244,25 @@ def compute_records(
 
     # heat value per source: its own, else the factor's dataset default (and say so)
     hv_u_names = list(hu_u)
-    hv_origin = np.full(n, "", dtype=object)
-    hv_origin[~np.isnan(hv_src)] = "source"
-    eff_hv = hv_src.copy()
-    eff_hu = hu_c.copy()
     fid_energy = np.array([bool(energy_u[unit_c[x[0]]]) if len(x) else False for x in idx_lists] + [False])
-    need_default = fid_energy[fc] & np.isnan(hv_src)
-    for j in np.unique(fc[need_default]):
+    d_hv = np.full(len(fids) + 1, np.nan)
+    d_hu = np.full(len(fids) + 1, -1, dtype=np.intp)
+    origin_names = ["", "source"]
+    d_origin = np.zeros(len(fids) + 1, dtype=np.intp)
+    for j in np.flatnonzero(fid_energy):
         d = registry.default_heat_value(str(fids[j]))
         if d is None:
             continue
-        sel = need_default & (fc == j)
-        eff_hv[sel] = d[0]
+        d_hv[j] = d[0]
         if d[1] not in hv_u_names:
             hv_u_names.append(d[1])
-        eff_hu[sel] = hv_u_names.index(d[1])
-        hv_origin[sel] = f"default of {d[2]}"
+        d_hu[j] = hv_u_names.index(d[1])
+        origin_names.append(f"default of {d[2]}")
+        d_origin[j] = len(origin_names) - 1
+    need_default = fid_energy[fc] & np.isnan(hv_src)
+    eff_hv = np.where(need_default, d_hv[fc], hv_src)
+    eff_hu = np.where(need_default, d_hu[fc], hu_c)
+    hv_origin_c = np.where(need_default, d_origin[fc], np.where(np.isnan(hv_src), 0, 1))
 
     nu, nh = len(unit_u) + 1, len(hv_u_names) + 1
     key = (au_c[src].astype(np.int64) + 1) * (nu * nh) + (f_unit.astype(np.int64) + 1) * nh + (eff_hu[src] + 1)
@@ -333,7 +334,7 @@ def compute_records(
     ch4 = f_gas == (gas_names.index("CH4") if "CH4" in gas_names else -2)
     kind = np.where(ch4, src_kind[src], 0).astype(np.int8)
     undecided = ch4 & (kind == 0)
-    combustion = np.isin(f_kind_name, list(_COMBUSTION))
+    combustion = np.array([k in _COMBUSTION for k in kind_u] + [False], dtype=bool)[f_kind]
     rule_fossil = undecided & combustion & ~biogenic_src[src]
     kind[rule_fossil] = 1
     rule_non = undecided & ~rule_fossil
@@ -357,13 +358,14 @@ def compute_records(
     biogenic = biogenic_src[src] & (f_gas == co2_code)
 
     # uncertainty of the factor: the source's override, else the factor's interval
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ef_low = np.where(f_value != 0, (f_value - f_low) / f_value * 100.0, np.nan)
-        ef_high = np.where(f_value != 0, (f_high - f_value) / f_value * 100.0, np.nan)
+    ef_low = registry.values["ef_low_pct"][frow]
+    ef_high = registry.values["ef_high_pct"][frow]
     for col, arr in (("ef_low_pct", ef_low), ("ef_high_pct", ef_high)):
         if col in act:
-            given = num(col, np.nan)[src]
-            arr[:] = np.where(np.isnan(given), arr, given)
+            given_src = num(col, np.nan)
+            if not np.isnan(given_src).all():
+                given = given_src[src]
+                arr[:] = np.where(np.isnan(given), arr, given)
 
     def cat(codes: np.ndarray, uniq) -> pd.Categorical:
         return pd.Categorical.from_codes(codes, categories=pd.Index(list(uniq), dtype=object))
@@ -381,8 +383,7 @@ def compute_records(
     out["allocation"] = alloc[src]
     out["heat_value"] = np.where(needs_hv, rec_hv, np.nan)
     out["heat_value_unit"] = cat(np.where(needs_hv, eff_hu[src], -1), hv_u_names)
-    ho_c, ho_u = pd.factorize(pd.Series(hv_origin, dtype=object))
-    out["heat_value_origin"] = cat(np.where(needs_hv, ho_c[src], -1), ho_u)
+    out["heat_value_origin"] = cat(np.where(needs_hv, hv_origin_c[src], -1), origin_names)
     out["factor_id"] = cat(fc[src], [*fids, ""])
     ds_c, ds_u = registry.codes["dataset"]
     ed_c, ed_u = registry.codes["edition"]

@@ -174,6 +174,11 @@ class FactorRegistry:
             for col in ("gas", "unit", "kind", "dataset", "edition", "source_ref")
         }
         self.values = {col: t[col].to_numpy(dtype=float) for col in ("value", "value_low", "value_high")}
+        v, lo, hi = self.values["value"], self.values["value_low"], self.values["value_high"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # the 95 % interval as positive percentages of the value, per factor row
+            self.values["ef_low_pct"] = np.where(v != 0, (v - lo) / v * 100.0, np.nan)
+            self.values["ef_high_pct"] = np.where(v != 0, (hi - v) / v * 100.0, np.nan)
 
     # -- look-up -------------------------------------------------------------
     def ids(self, dataset: str | None = None) -> list[str]:

@@ -210,12 +210,31 @@ def _umap(values, func) -> np.ndarray:
 def _cat_map(values, func) -> pd.Categorical:
     """Map a column through ``func`` once per distinct value and return a Categorical."""
     x = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
+    if func is _text_or_none and (isinstance(x.dtype, pd.StringDtype) or str(x.dtype) == "str"):
+        # text columns: strip with the string engine, then one factorisation
+        t = x.str.strip()
+        codes, uniq = pd.factorize(t.mask(t == ""), use_na_sentinel=True)
+        return pd.Categorical.from_codes(codes, categories=uniq)
     codes, uniq = pd.factorize(x, use_na_sentinel=True)
+    if func is _text_or_none and len(uniq) > 1000:
+        # many distinct values (ids): strip them vectorised, then re-factorise the results
+        u = pd.Series(np.asarray(uniq, dtype=object), dtype=object).astype(str).str.strip()
+        m_codes, cats = pd.factorize(u.where(u != "", None), use_na_sentinel=True)
+        lut = np.append(m_codes, -1).astype(np.int64)
+        return pd.Categorical.from_codes(lut[codes], categories=pd.Index(cats, dtype=object))
     mapped = [func(u) for u in uniq] + [func(None)]
     cats = list(dict.fromkeys(m for m in mapped if m is not None))
     pos = {c: k for k, c in enumerate(cats)}
     lut = np.array([pos[m] if m is not None else -1 for m in mapped], dtype=np.int32)
     return pd.Categorical.from_codes(lut[codes], categories=pd.Index(cats, dtype=object))
+
+
+def _text_or_none(v) -> str | None:
+    """Cell text stripped of blanks; None for missing or blank."""
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return None
+    t = str(v).strip()
+    return t or None
 
 
 def _strip(values: pd.Series) -> np.ndarray:
@@ -253,23 +272,32 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
         problems.append(Problem(msg, file=f, sheet=sh, row=row, column=headers.get(column, column), hint=hint))
 
     n = len(src)
+    missing_cols = {}
     for c in SOURCE_COLUMNS:
         if c.name not in src.columns:
             if c.dtype in ("float", "int"):
-                src[c.name] = np.full(n, np.nan)
+                missing_cols[c.name] = np.full(n, np.nan)
             else:
-                src[c.name] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
+                missing_cols[c.name] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
+    if missing_cols:
+        src = pd.concat([src, pd.DataFrame(missing_cols, index=src.index)], axis=1)
     if len(src) == 0:
         problems.append(Problem("the project has no emission sources.", file=project.origin.get("file"), hint="Add rows to the sources sheet."))
         return src, problems
-    ids = _strip(src["source_id"])
-    missing_id = pd.isna(ids)
+    # ids: one factorisation gives the categorical, the blanks and the duplicates
+    sid = _cat_map(src["source_id"], _text_or_none)
+    missing_id = sid.codes < 0
     for i in np.flatnonzero(missing_id):
         problem(int(i), "source_id", "empty source id.", "Give every source a unique id, e.g. S01.")
-    dup = src["source_id"].duplicated(keep=False).to_numpy(dtype=bool) & ~missing_id
-    for i in np.flatnonzero(dup):
-        problem(int(i), "source_id", f"source id '{ids[i]}' is used more than once.", "Source ids must be unique.")
-    src["source_id"] = pd.Series(np.where(missing_id, "", ids), dtype=object)
+    if len(sid.categories) < n - int(missing_id.sum()):
+        counts = np.bincount(sid.codes[~missing_id], minlength=len(sid.categories))
+        for i in np.flatnonzero((counts[np.where(missing_id, 0, sid.codes)] > 1) & ~missing_id):
+            problem(int(i), "source_id", f"source id '{sid[i]}' is used more than once.", "Source ids must be unique.")
+    if missing_id.any():
+        sid = sid.add_categories([f"row{i + 1}" for i in np.flatnonzero(missing_id)])
+        for i in np.flatnonzero(missing_id):
+            sid[i] = f"row{i + 1}"
+    src["source_id"] = sid
 
     # sub-category: one decision per distinct value, then categorical look-ups (no per-row work)
     cat = pd.Series(_cat_map(src["iso_category"], _norm_category))
@@ -281,10 +309,9 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
             "Use 1.1–1.5, 2.1–2.2, 3.1–3.5, 4.1–4.5, 5.1–5.4 or 6.",
         )
     src["iso_subcategory"] = cat.array
-    src["iso_category"] = cat.array.map(lambda c: c.split(".")[0], na_action="ignore")
-    scope_lut = {c: v[2] for c, v in ISO_SUBCATEGORIES.items()}
-    src["scope"] = pd.array(cat.map(scope_lut).to_numpy(dtype=object, na_value=None), dtype="Int64")
-    src["emission_type"] = cat.array.map(lambda c: ISO_SUBCATEGORIES[c][1] if c in ISO_SUBCATEGORIES else None, na_action="ignore")
+    src["iso_category"] = _cat_map(cat, lambda c: None if c is None else c.split(".")[0])
+    src["scope"] = _cat_map(cat, lambda c: ISO_SUBCATEGORIES[c][2] if c in ISO_SUBCATEGORIES else None)
+    src["emission_type"] = _cat_map(cat, lambda c: ISO_SUBCATEGORIES[c][1] if c in ISO_SUBCATEGORIES else None)
 
     method = pd.Series(_cat_map(src["method"], lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip().lower()))
     method = method.cat.add_categories([m for m in ("electricity", "factor") if m not in method.cat.categories])
@@ -294,9 +321,9 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     src["method"] = method
 
     amount = pd.Series(pd.to_numeric(src["activity_amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
-    unit = pd.Series(_strip(src["activity_unit"]), dtype=object)
-    fid = pd.Series(_strip(src["factor_id"]), dtype=object)
-    gas = pd.Series(_strip(src["gas"]), dtype=object)
+    unit = pd.Series(_umap(src["activity_unit"], _text_or_none), dtype=object)
+    fid = pd.Series(_umap(src["factor_id"], _text_or_none), dtype=object)
+    gas = pd.Series(_umap(src["gas"], _text_or_none), dtype=object)
     notes = pd.Series("", index=src.index, dtype=object)
     for c in ("allocation", "carbon_content", "charge_kg", "leak_rate", "recovery_rate", "hours_per_day", "certificate_kwh", "heat_value"):
         if src[c].dtype.kind != "f":
@@ -437,10 +464,15 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
             amount[i] = amount[i] * frac
             notes[i] += f"prorated {max(0, overlap)}/{days} days to the reporting period; "
 
+    # from here on the text columns are categoricals: one factorisation each, shared with accounting
+    fid = pd.Series(_cat_map(fid, _text_or_none))
+    unit = pd.Series(_cat_map(unit, _text_or_none))
+    gas = pd.Series(_cat_map(gas, _text_or_none))
+
     # category plausibility: a factor that does not fit the category (one look-up per factor id)
-    kinds = {f: str(registry.table.at[int(registry._by_id[f][0]), "kind"]) for f in fid.dropna().unique() if f in registry}
+    kinds = {f: str(registry.table.at[int(registry._by_id[f][0]), "kind"]) for f in fid.cat.categories if f in registry}
     kind_of = pd.Series(_cat_map(fid, lambda f: kinds.get(f)))
-    c0 = pd.Series(cat.array.map(lambda c: c[0], na_action="ignore"))
+    c0 = pd.Series(_cat_map(cat, lambda c: None if c is None else c[0]))
     direct_kinds = ["stationary_combustion", "mobile_combustion", "process", "fugitive", "refrigerant", "septic"]
     rules = (
         ((kind_of == "electricity") & cat.notna() & (cat != "2.1"), "an electricity factor", "Electricity belongs in 2.1."),

@@ -79,22 +79,38 @@ def _map_headers(df: pd.DataFrame, file: str, sheet: str, problems: list[Problem
 
 
 def _check_types(df: pd.DataFrame, headers: dict, file: str, sheet: str, problems: list[Problem], id_col: str) -> pd.DataFrame:
+    """Type every known column; a cell that is not a number where one is needed is a problem.
+
+    Vectorised: numbers through ``pd.to_numeric``, text and flags one decision per distinct value.
+    """
     for col in df.columns:
         t = _TYPES.get(col)
         if t in ("float", "int"):
             raw = df[col]
             num = pd.to_numeric(raw, errors="coerce")
-            bad = num.isna() & ~raw.map(_blank)
-            for i in np.flatnonzero(bad.to_numpy()):
+            blank = raw.isna() | (raw.astype(str).str.strip() == "") if raw.dtype.kind not in "fiub" else raw.isna()
+            bad = num.isna() & ~blank
+            for i in np.flatnonzero(bad.to_numpy(dtype=bool))[:500]:
                 problems.append(
                     Problem(f"'{raw.iloc[i]}' is not a number.", file=file, sheet=sheet, row=int(i) + 2, column=headers.get(col, col), hint="Enter a number (no units or text in this cell).")
                 )
-            df[col] = num
+            df[col] = num.astype(float)
         elif t == "bool":
-            df[col] = df[col].map(lambda v: None if _blank(v) else str(v).strip().lower() in ("true", "1", "yes", "y", "是", "v", "✓", "x"))
+            df[col] = _map_distinct(df[col], lambda v: None if _blank(v) else str(v).strip().lower() in ("true", "1", "1.0", "yes", "y", "是", "v", "✓", "x"))
         elif t == "str":
-            df[col] = df[col].map(lambda v, keep=col == "iso_category": _text(v, keep))
+            keep = col == "iso_category"
+            df[col] = _map_distinct(df[col], lambda v, keep=keep: _text(v, keep))
     return df
+
+
+def _map_distinct(values: pd.Series, func) -> pd.Series:
+    """Apply ``func`` once per distinct value of a column (missing as None)."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.empty(len(uniq) + 1, dtype=object)
+    for k, u in enumerate(uniq):
+        mapped[k] = func(u)
+    mapped[-1] = func(None)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
 def _sheet(book: dict[str, pd.DataFrame], key: str) -> tuple[str, pd.DataFrame] | None:
@@ -157,11 +173,11 @@ def _from_tables(
     # rows: source id -> (file, sheet, row); missing ids get generated ones so errors still point at rows
     rows = {}
     if "source_id" in sources:
-        for i, sid in enumerate(sources["source_id"]):
-            if _blank(sid):
-                problems.append(Problem("empty source id.", file=file, sheet=s_sheet, row=row_numbers[i], column=headers.get("source_id", "source_id"), hint="Give every source a unique id, e.g. S01."))
-                sources.at[i, "source_id"] = f"row{row_numbers[i]}"
-            rows[str(sources.at[i, "source_id"])] = (file, s_sheet, row_numbers[i])
+        ids = sources["source_id"]
+        for i in np.flatnonzero(ids.isna().to_numpy(dtype=bool)):
+            problems.append(Problem("empty source id.", file=file, sheet=s_sheet, row=row_numbers[i], column=headers.get("source_id", "source_id"), hint="Give every source a unique id, e.g. S01."))
+            sources.at[i, "source_id"] = f"row{row_numbers[i]}"
+        rows = dict(zip(sources["source_id"].astype(str), ((file, s_sheet, r) for r in row_numbers), strict=True))
     fac = pd.DataFrame(columns=[c.name for c in FACILITY_COLUMNS])
     if facilities is not None and len(facilities.dropna(how="all")):
         f_sheet = sheet_names.get("facilities", "facilities")
