@@ -144,8 +144,8 @@ def cmd_inventory_uncertainty(a) -> int:
     from carbon.uncertainty import uncertainty_report
 
     res = _calc(a)
-    r = res.records
-    d = uncertainty_report(r[~r["biogenic"].astype(bool)], iterations=a.iterations, seed=a.seed)
+    d = uncertainty_report(res.counted, iterations=a.iterations, seed=a.seed)
+    d["deterministic_tco2e"] = res.total_tco2e
     if a.json:
         _print_json(d)
         return 0

@@ -575,9 +575,14 @@ class InventoryResult:
         return float(round_half_up(np.array([x]), decimals)[0]) if self.rounding == "moenv" else float(x)
 
     @cached_property
-    def _fossil(self) -> pd.DataFrame:
+    def counted(self) -> pd.DataFrame:
+        """Records that make up the total: included sources, biogenic CO2 left out."""
         r = self.included
         return r[~r["biogenic"].astype(bool)]
+
+    @property
+    def _fossil(self) -> pd.DataFrame:
+        return self.counted
 
     @property
     def total_tco2e(self) -> float:

@@ -211,3 +211,18 @@ def test_rounding_moenv_rounds_masses_to_4_decimals():
     r = calculate(project([DIESEL]), gwp_set="MOENV-2024", rounding="moenv")
     m = r.records["mass_t"].to_numpy()
     assert np.allclose(m, np.round(m, 4))
+
+
+def test_cli_uncertainty_json():
+    out = subprocess.run(
+        [sys.executable, "-m", "carbon.cli", "inventory", "uncertainty", str(EXAMPLE), "--iterations", "5000", "--seed", "7", "--json"],
+        capture_output=True, text=True, encoding="utf-8", check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    for k in ("method", "iterations", "seed", "mean_tco2e", "p2_5_tco2e", "p97_5_tco2e", "lower_pct", "upper_pct", "analytic", "contributions"):
+        assert k in d
+    assert d["seed"] == 7 and d["iterations"] == 5000
+    assert {"lower_pct", "upper_pct"} <= set(d["analytic"])
+    assert abs(d["mean_tco2e"] / d["deterministic_tco2e"] - 1) < 0.01  # excluded S09 is not sampled
+    assert abs(sum(c["share_of_variance"] for c in d["contributions"]) - 1) < 1e-6
