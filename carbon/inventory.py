@@ -562,13 +562,24 @@ class InventoryResult:
         return r[~r["source_id"].isin(ex)] if len(ex) else r
 
     @cached_property
+    def significance(self) -> pd.DataFrame:
+        """Significance of the category 3–6 sources under the project's criteria (empty if none)."""
+        crit = self.project.significance or {}
+        if not crit.get("weights"):
+            return pd.DataFrame(columns=["source_id", "score", "significant", "reason"])
+        return significance(self.project.sources, crit)
+
+    @cached_property
     def excluded_sources(self) -> list[str]:
-        """Ids of sources excluded (insignificant categories 3–6), with reasons in the report."""
+        """Ids of sources excluded: marked so, or not significant (categories 3–6) under the criteria."""
         s = self.project.sources
-        if "excluded" not in s:
-            return []
-        flag = s["excluded"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes", "y", "是", "排除"))
-        return list(s.loc[flag, "source_id"].astype(str))
+        out: list[str] = []
+        if "excluded" in s:
+            flag = s["excluded"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes", "y", "是", "排除"))
+            out = list(s.loc[flag.fillna(False).astype(bool), "source_id"].astype(str))
+        sig = self.significance
+        out += [str(x) for x in sig.loc[~sig["significant"].astype(bool), "source_id"] if str(x) not in out]
+        return out
 
     def _round(self, x: float, decimals: int = 4) -> float:
         """With ``moenv`` rounding: sub-totals to 4 decimals as 表五/表八, the inventory total to 3."""
@@ -694,10 +705,15 @@ class InventoryResult:
         """Excluded sources with the justification carried into the report."""
         s = self.project.sources
         out = []
+        sig = self.significance.set_index("source_id")["reason"].to_dict() if len(self.significance) else {}
         for sid in self.excluded_sources:
             row = s[s["source_id"].astype(str) == sid].iloc[0]
             reason = row.get("exclusion_reason")
-            out.append({"id": sid, "category": str(row.get("iso_category")), "reason": None if pd.isna(reason) else str(reason)})
+            reason = None if reason is None or pd.isna(reason) else str(reason)
+            if sid in sig:
+                reason = f"{reason}; " if reason else ""
+                reason += f"not significant: {sig[sid]}"
+            out.append({"id": sid, "category": str(row.get("iso_category")), "reason": reason})
         return out
 
     def explain(self, source_id: str) -> str:
@@ -732,6 +748,33 @@ class InventoryResult:
         total = r.loc[~r["biogenic"].astype(bool), "co2e_t"].sum()
         lines.append(f"  total {total:,.4f} t CO2e" + (" (excluded from the inventory total)" if source_id in self.excluded_sources else ""))
         return "\n".join(lines)
+
+
+def _apply_equity_share(project: InventoryProject, records: pd.DataFrame) -> None:
+    """Equity-share approach: each facility's emissions × the organisation's share of it (ISO 14064-1 5.1)."""
+    if project.organisation.boundary_approach != "equity_share":
+        return
+    fac = project.facilities
+    if fac is None or len(fac) == 0 or "equity_share" not in fac:
+        msg = "the equity-share approach needs each facility's equity_share (0–1) in the facilities sheet."
+        raise InputError([Problem(msg, file=project.origin.get("file"), sheet="facilities", column="equity_share")])
+    shares = dict(zip(fac["facility_id"].astype(str), pd.to_numeric(fac["equity_share"], errors="coerce"), strict=True))
+    bad = [f for f, v in shares.items() if not (pd.notna(v) and 0 <= v <= 1)]
+    if bad:
+        msg = f"equity_share of facilities {bad} is missing or outside 0–1."
+        raise InputError([Problem(msg, file=project.origin.get("file"), sheet="facilities", column="equity_share", hint="Enter e.g. 0.6 for 60 %.")])
+    facility = records["facility"].astype(object)
+    if len(shares) == 1:
+        facility = facility.where(facility.notna(), next(iter(shares)))
+    missing = sorted({str(x) for x in facility.unique() if str(x) not in shares})
+    if missing:
+        msg = f"sources in facilities {missing} have no equity share."
+        raise InputError([Problem(msg, file=project.origin.get("file"), sheet="sources", column="facility", hint="Give each source a facility listed in the facilities sheet.")])
+    k = facility.map(shares).to_numpy(dtype=float)
+    records["mass_t"] = records["mass_t"].to_numpy() * k
+    records["co2e_t"] = records["co2e_t"].to_numpy() * k
+    note = records["note"].astype(object).fillna("").to_numpy()
+    records["note"] = pd.Categorical([f"{n}; equity share {x:g}".lstrip("; ") for n, x in zip(note, k, strict=True)])
 
 
 def calculate(
@@ -797,4 +840,5 @@ def calculate(
         note[has] = extra[has] + note[has]
         note[has] = np.array([x.strip().rstrip(";").strip() for x in note[has]], dtype=object)
     records["note"] = pd.Categorical(note)
+    _apply_equity_share(project, records)
     return InventoryResult(project=project, records=records, gwp_set=gs, rounding=rounding, registry=reg)

@@ -65,6 +65,8 @@ def _map_headers(df: pd.DataFrame, file: str, sheet: str, problems: list[Problem
         key = str(col).strip()
         base = key.split("\n")[0].strip()
         name = HEADER_ALIASES.get(base) or HEADER_ALIASES.get(base.lower())
+        if name is None and base.startswith("sig_"):
+            name = base  # significance scores, one column per criterion
         if name is None and "(" in base:
             name = HEADER_ALIASES.get(base.split("(")[0].strip())
         if name is None:
@@ -157,6 +159,7 @@ def _from_tables(
     sheet_names: dict,
     gwp_set: str | None = None,
     first_row: int = 2,
+    significance: dict | None = None,
 ) -> InventoryProject:
     """Build a project from tables; ``first_row`` is the number the user sees for the first data row."""
     problems: list[Problem] = []
@@ -226,6 +229,7 @@ def _from_tables(
         gwp_set=gwp_set or gwp or "MOENV-2024",
         origin={"file": file, "rows": rows, "headers": headers},
         notes=notes,
+        significance=significance or {},
     )
 
 
@@ -298,6 +302,7 @@ def read_project(path: str | Path) -> InventoryProject:
             {"sources": "sources (item)"},
             gwp_set=data.get("gwp_set"),
             first_row=1,
+            significance=data.get("significance"),
         )
     raise InputError([Problem(f"cannot read '{p.suffix}' files.", file=name, hint="Use .xlsx, .ods, .csv, .yaml or .json.")])
 

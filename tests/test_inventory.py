@@ -226,3 +226,23 @@ def test_cli_uncertainty_json():
     assert {"lower_pct", "upper_pct"} <= set(d["analytic"])
     assert abs(d["mean_tco2e"] / d["deterministic_tco2e"] - 1) < 0.01  # excluded S09 is not sampled
     assert abs(sum(c["share_of_variance"] for c in d["contributions"]) - 1) < 1e-6
+
+
+def test_equity_share_approach():
+    org = Organisation(name="JV", reporting_year=2024, boundary_approach="equity_share")
+    fac = pd.DataFrame([{"facility_id": "A", "equity_share": 0.6}, {"facility_id": "B", "equity_share": 1.0}])
+    p = InventoryProject(org, facilities=fac, sources=pd.DataFrame([ELEC | {"source_id": "EA", "facility": "A"}, ELEC | {"source_id": "EB", "facility": "B"}]))
+    r = calculate(p, gwp_set="MOENV-2024")
+    assert r.by_facility == {"A": pytest.approx(0.6 * 0.494), "B": pytest.approx(0.494)}
+    with pytest.raises(InputError, match="equity_share"):
+        calculate(InventoryProject(org, facilities=fac.assign(equity_share=[1.5, 1]), sources=p.sources), gwp_set="MOENV-2024")
+
+
+def test_significance_criteria_exclude_with_reason():
+    rows = [DIESEL, {"source_id": "T1", "iso_category": "3.1", "activity_amount": 1000, "activity_unit": "tkm", "factor_id": "tw-cfp/ying-ye-da-huo-che-chai-you-2022", "sig_magnitude": 1, "sig_influence": 2},
+            {"source_id": "T2", "iso_category": "3.5", "activity_amount": 1000, "activity_unit": "tkm", "factor_id": "tw-cfp/ying-ye-da-huo-che-chai-you-2022", "sig_magnitude": 5, "sig_influence": 5}]  # fmt: skip
+    p = project(rows, significance={"weights": {"magnitude": 1, "influence": 1}, "threshold": 6})
+    r = calculate(p, gwp_set="MOENV-2024")
+    ex = {e["id"]: e["reason"] for e in r.exclusions()}
+    assert set(ex) == {"T1"} and "score 3 < threshold 6" in ex["T1"]
+    assert r.by_category["3"] == pytest.approx(0.131)
