@@ -259,7 +259,7 @@ def _norm_category(v) -> str | None:
 
 def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate sources and turn every calculator into activity × factor rows."""
-    src = project.sources.copy().reset_index(drop=True)
+    src = project.sources.reset_index(drop=True).copy(deep=False)  # the user's table is never modified
     org = project.organisation
     origin = project.origin.get("rows", {})
     headers = project.origin.get("headers", {})
@@ -272,15 +272,12 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
         problems.append(Problem(msg, file=f, sheet=sh, row=row, column=headers.get(column, column), hint=hint))
 
     n = len(src)
-    missing_cols = {}
+    # absent optional columns: one shared all-missing array per type (read-only use below)
+    no_number = np.full(n, np.nan)
+    no_text = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
     for c in SOURCE_COLUMNS:
         if c.name not in src.columns:
-            if c.dtype in ("float", "int"):
-                missing_cols[c.name] = np.full(n, np.nan)
-            else:
-                missing_cols[c.name] = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
-    if missing_cols:
-        src = pd.concat([src, pd.DataFrame(missing_cols, index=src.index)], axis=1)
+            src[c.name] = no_number if c.dtype in ("float", "int") else no_text
     if len(src) == 0:
         problems.append(Problem("the project has no emission sources.", file=project.origin.get("file"), hint="Add rows to the sources sheet."))
         return src, problems
@@ -832,13 +829,15 @@ def calculate(
     if (sign != 1).any():
         records["mass_t"] = records["mass_t"].to_numpy() * sign
         records["co2e_t"] = records["co2e_t"].to_numpy() * sign
-    extra = act["_note"].to_numpy(dtype=object)[src_index]
-    note = records["note"].to_numpy(dtype=object, na_value="")
-    has = extra != ""
-    if has.any():
-        note = note.copy()
-        note[has] = extra[has] + note[has]
-        note[has] = np.array([x.strip().rstrip(";").strip() for x in note[has]], dtype=object)
-    records["note"] = pd.Categorical(note)
+    # calculator notes (a few sources at most): combine only where there are any
+    has_src = (act["_note"] != "").to_numpy(dtype=bool)
+    if has_src.any():
+        rec = np.flatnonzero(has_src[src_index])
+        extra = act["_note"].to_numpy(dtype=object)[src_index[rec]]
+        kind_note = records["note"].to_numpy(dtype=object, na_value="")[rec] if len(rec) else np.empty(0, dtype=object)
+        combined = [f"{a}{b}".strip().rstrip(";").strip() for a, b in zip(extra, kind_note, strict=True)]
+        note = records["note"].cat.add_categories([c for c in dict.fromkeys(combined) if c not in records["note"].cat.categories])
+        note.iloc[rec] = combined
+        records["note"] = note
     _apply_equity_share(project, records)
     return InventoryResult(project=project, records=records, gwp_set=gs, rounding=rounding, registry=reg)
