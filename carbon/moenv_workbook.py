@@ -60,43 +60,9 @@ import numpy as np
 import pandas as pd
 
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
+from carbon.inventory import InventoryProject, Organisation
 from carbon.schema import FACILITY_COLUMNS, SOURCE_COLUMNS
 from carbon.units import multiplier, parse_roc_year, parse_unit
-
-try:  # the real model classes, once carbon/inventory.py exists
-    from carbon.inventory import InventoryProject, Organisation
-except ImportError:  # pragma: no cover - only while carbon.inventory is being written
-
-    @dataclass
-    class Organisation:  # type: ignore[no-redef]
-        """Organisation (stand-in with the fields of carbon.inventory.Organisation)."""
-
-        name: str
-        tax_id: str | None = None
-        registration_no: str | None = None
-        period_start: _dt.date | None = None
-        period_end: _dt.date | None = None
-        reporting_year: int | None = None
-        boundary_approach: str = "operational_control"
-        base_year: int | None = None
-        industry_codes: tuple[str, ...] = ()
-        address: str | None = None
-        responsible_person: str | None = None
-        contact: str | None = None
-        standard: str | None = None
-
-    @dataclass
-    class InventoryProject:  # type: ignore[no-redef]
-        """Inventory project (stand-in with the fields of carbon.inventory.InventoryProject)."""
-
-        organisation: Organisation
-        facilities: pd.DataFrame
-        sources: pd.DataFrame
-        custom_factors: pd.DataFrame
-        gwp_set: str = "MOENV-2024"
-        origin: dict = field(default_factory=dict)
-        notes: list[str] = field(default_factory=list)
-
 
 __all__ = ["EMISSION_TYPES", "FACTOR_KINDS", "read_moenv_workbook", "write_moenv_workbook"]
 

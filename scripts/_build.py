@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineWorkbook
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 SOURCES = ROOT / "factors" / "sources"
 FACTORS = ROOT / "factors"
+
+from carbon.errors import FactorTableError  # noqa: E402
 
 SCHEMA = pd.read_csv(FACTORS / "schema.csv")
 COLUMNS = list(SCHEMA["column"])
@@ -127,3 +132,38 @@ def write_dataset(
 def read_sheet(path: Path, sheet: str | int, header: int | None = None) -> pd.DataFrame:
     """Read one sheet of an .ods/.xlsx with calamine (fast; values as stored, no formulas)."""
     return pd.read_excel(path, sheet_name=sheet, header=header, engine="calamine")
+
+
+class Grid:
+    """One sheet addressed by 1-based row and column letter, as the spreadsheet shows it."""
+
+    def __init__(self, path: Path, sheet: str):
+        wb = CalamineWorkbook.from_path(str(path))
+        if sheet not in wb.sheet_names:
+            msg = f"{path.name}: sheet '{sheet}' not found; the source file changed: update the build script."
+            raise FactorTableError(msg)
+        sh = wb.get_sheet_by_name(sheet)
+        r0, c0 = sh.start if sh.start else (0, 0)
+        data = sh.to_python(skip_empty_area=False)
+        self.rows = [[""] * c0 + list(r) for r in ([[]] * r0 + data)]
+        self.path, self.sheet = path, sheet
+
+    @property
+    def nrows(self) -> int:
+        """Number of rows (1-based last row)."""
+        return len(self.rows)
+
+    def get(self, row: int, col: str):
+        """Cell at 1-based ``row`` and column letter; '' when empty."""
+        c = ord(col) - 65
+        r = self.rows[row - 1] if 0 < row <= len(self.rows) else []
+        v = r[c] if c < len(r) else ""
+        return v.strip() if isinstance(v, str) else v
+
+    def ref(self, row: int, col: str) -> str:
+        """Reference text of a cell."""
+        return f"{self.path.name}, sheet '{self.sheet}', row {row}, col {col}"
+
+    def fail(self, row: int, col: str, what: str) -> FactorTableError:
+        """An error naming file, sheet, row and column."""
+        return FactorTableError(f"{self.ref(row, col)}: {what}")

@@ -26,12 +26,11 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _build import SOURCES, write_dataset  # noqa: E402
+from _build import SOURCES, Grid, write_dataset  # noqa: E402
 
 from carbon.errors import FactorTableError  # noqa: E402
 from carbon.units import parse_date, parse_roc_year, split_factor_unit  # noqa: E402
@@ -70,40 +69,6 @@ MIX_COLUMNS = {
     "電池儲能": "battery_storage_1e8kwh",
 }
 
-
-class Grid:
-    """One sheet addressed by 1-based row and column letter, as the spreadsheet shows it."""
-
-    def __init__(self, path: Path, sheet: str):
-        wb = CalamineWorkbook.from_path(str(path))
-        if sheet not in wb.sheet_names:
-            msg = f"{path.name}: sheet '{sheet}' not found; the source file changed, update {SCRIPT}."
-            raise FactorTableError(msg)
-        sh = wb.get_sheet_by_name(sheet)
-        r0, c0 = sh.start if sh.start else (0, 0)
-        data = sh.to_python(skip_empty_area=False)
-        self.rows = [[""] * c0 + list(r) for r in ([[]] * r0 + data)]
-        self.path, self.sheet = path, sheet
-
-    @property
-    def nrows(self) -> int:
-        """Number of rows (1-based last row)."""
-        return len(self.rows)
-
-    def get(self, row: int, col: str):
-        """Cell at 1-based ``row`` and column letter; '' when empty."""
-        c = ord(col) - 65
-        r = self.rows[row - 1] if 0 < row <= len(self.rows) else []
-        v = r[c] if c < len(r) else ""
-        return v.strip() if isinstance(v, str) else v
-
-    def ref(self, row: int, col: str) -> str:
-        """Reference text of a cell."""
-        return f"{self.path.name}, sheet '{self.sheet}', row {row}, col {col}"
-
-    def fail(self, row: int, col: str, what: str) -> FactorTableError:
-        """An error naming file, sheet, row and column."""
-        return FactorTableError(f"{self.ref(row, col)}: {what}")
 
 
 def read_sheet5() -> tuple[dict[int, dict], dict]:
