@@ -33,6 +33,8 @@ _STR_COLS = [
     "heat_value_unit", "basis", "valid_from", "valid_to", "announced", "gwp_set", "source_ref", "note",
 ]  # fmt: skip
 _NUM_COLS = ["value", "value_low", "value_high", "heat_value"]
+#: Datasets in the order search results list them: the binding MOENV set first.
+SEARCH_ORDER = ["moenv-2024", "tw-grid", "moenv-6.0.4", "ipcc-2006", "tw-cfp", "cbam-defaults-2026", "cbam-benchmarks"]
 _GAS_ORDER = {"CO2": 0, "CH4": 1, "N2O": 2, "HFC": 3, "PFC": 4, "SF6": 5, "NF3": 6}
 
 #: Where a per-energy factor without its own heat value takes the default from:
@@ -167,6 +169,7 @@ class FactorRegistry:
         )
         self._haystack = hay.groupby(self.table["factor_id"], sort=False).first()
         self._hv_cache: dict[str, tuple[float, str, str] | None] = {}
+        self._names = self.table.groupby("factor_id", sort=False)["name_zh"].first()
         # integer codes of the per-row strings, for vectorised look-ups (carbon.accounting)
         t = self.table
         self.codes = {
@@ -307,7 +310,15 @@ class FactorRegistry:
             mask &= m
         hits = list(hay.index[mask])
         q = query.strip().lower()
-        hits.sort(key=lambda i: (i.lower() != q, not i.lower().endswith(q), len(i)))
+        names = self._names
+
+        def rank(i: str) -> tuple:
+            # the id itself; then a name equal to the query; then the binding datasets first
+            ds = i.split("/")[0]
+            order = SEARCH_ORDER.index(ds) if ds in SEARCH_ORDER else len(SEARCH_ORDER)
+            return (i.lower() != q, str(names.get(i, "")).lower() != q, order, not i.lower().endswith(q), len(i))
+
+        hits.sort(key=rank)
         return [self.get(i) for i in hits[:limit]]
 
     # -- custom factors ------------------------------------------------------
