@@ -146,12 +146,21 @@ def cmd_inventory_uncertainty(a) -> int:
     res = _calc(a)
     d = uncertainty_report(res.counted, iterations=a.iterations, seed=a.seed)
     d["deterministic_tco2e"] = res.total_tco2e
+    inputs = res.uncertainty_inputs()
+    d["inputs"] = {
+        "factor_intervals_from_datasets": sorted(set(inputs.loc[inputs["factor"].str.startswith("95 %"), "factor_id"])),
+        "records_without_activity_uncertainty": int((inputs["activity"] == "none").sum()),
+        "records_without_factor_uncertainty": int((inputs["factor"] == "none").sum()),
+        "note": "records without an interval are treated as certain in both approaches",
+    }
     if a.json:
         _print_json(d)
         return 0
     print(f"Monte Carlo ({d['iterations']:,} iterations, seed {d['seed']}): mean {d['mean_tco2e']:,.3f} t CO2e, 95 % [{d['p2_5_tco2e']:,.3f}, {d['p97_5_tco2e']:,.3f}] (−{d['lower_pct']:.3f} % / +{d['upper_pct']:.3f} %)")
     an = d["analytic"]
     print(f"Approach 1 (表七): −{an['lower_pct']:.3f} % / +{an['upper_pct']:.3f} %")
+    if d["inputs"]["factor_intervals_from_datasets"]:
+        print("Factor intervals taken from the datasets (not given by you): " + ", ".join(d["inputs"]["factor_intervals_from_datasets"]))
     for c in d["contributions"][:10]:
         print(f"  {c['source_id']:10s} {c['share_of_variance'] * 100:6.2f} % of variance")
     return 0

@@ -656,6 +656,34 @@ class InventoryResult:
 
         return analytic(self._fossil)
 
+    def uncertainty_inputs(self) -> pd.DataFrame:
+        """Where each counted record's uncertainty comes from (the user, the factor's dataset, or nowhere).
+
+        A factor interval the user did not give is the 95 % interval the factor's dataset
+        publishes (e.g. IPCC 2006 Table 1.4 via the MOENV 2024 announcement), and is named so.
+        """
+        r = self.counted
+        src = self.project.sources.set_index(self.project.sources["source_id"].astype(str))
+        user_ef = pd.Series(False, index=src.index)
+        for c in ("ef_low_pct", "ef_high_pct"):
+            if c in src:
+                user_ef |= pd.to_numeric(src[c], errors="coerce").notna()
+        sid = r["source_id"].astype(str)
+        given = sid.map(user_ef).fillna(False).to_numpy(dtype=bool)
+        has_ef = r["ef_low_pct"].notna().to_numpy() | r["ef_high_pct"].notna().to_numpy()
+        has_ad = r["ad_low_pct"].notna().to_numpy() | r["ad_high_pct"].notna().to_numpy()
+        ds = r["factor_dataset"].astype(str).to_numpy()
+        ef_origin = np.where(given, "user", np.where(has_ef, np.char.add("95 % interval of dataset ", ds.astype(str)), "none"))
+        return pd.DataFrame(
+            {
+                "source_id": sid.to_numpy(),
+                "gas": r["gas"].astype(str).to_numpy(),
+                "factor_id": r["factor_id"].astype(str).to_numpy(),
+                "activity": np.where(has_ad, "user", "none"),
+                "factor": ef_origin,
+            }
+        )
+
     def to_dict(self) -> dict:
         """The JSON of ``carbon inventory calc --json``."""
         srcs = []

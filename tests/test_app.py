@@ -52,6 +52,16 @@ def test_inventory_upload_with_errors_shows_them(at, tmp_path):
     assert "negative activity" in at.code[0].value
 
 
+def test_inventory_monte_carlo_histogram(at):
+    at.switch_page("app_pages/inventory.py").run()
+    at.number_input(key="inv_mc_iter").set_value(5000).run()
+    at.button(key="inv_mc_run").click().run()
+    assert not at.exception, at.exception
+    mcd, fig = at.session_state["inv_mc_result"]
+    assert mcd["iterations"] == 5000
+    assert len(fig.data) >= 1 and mcd["p2_5_tco2e"] < mcd["mean_tco2e"] < mcd["p97_5_tco2e"]
+
+
 def test_factor_search_page(at):
     at.switch_page("app_pages/factors.py").run()
     at.text_input(key="fac_query").set_value("電力 2024").run()

@@ -246,3 +246,16 @@ def test_significance_criteria_exclude_with_reason():
     ex = {e["id"]: e["reason"] for e in r.exclusions()}
     assert set(ex) == {"T1"} and "score 3 < threshold 6" in ex["T1"]
     assert r.by_category["3"] == pytest.approx(0.131)
+
+
+def test_cli_uncertainty_on_the_moenv_sample():
+    sample = str(EXAMPLE.parent.parent / "factors" / "sources" / "taiwan" / "moenv-inventory-workbook-sample.ods")
+    out = subprocess.run(
+        [sys.executable, "-m", "carbon.cli", "inventory", "uncertainty", sample, "--rounding", "moenv", "--iterations", "20000", "--seed", "3", "--json"],
+        capture_output=True, text=True, encoding="utf-8", check=False,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert round(d["analytic"]["lower_pct"], 3) == 7.159 and round(d["analytic"]["upper_pct"], 3) == 7.159
+    assert d["method"] and d["p2_5_tco2e"] < d["deterministic_tco2e"] < d["p97_5_tco2e"]
+    assert d["inputs"]["records_without_activity_uncertainty"] > 0  # the sample gives AD intervals for some sources only
