@@ -59,6 +59,21 @@ def _col(act: pd.DataFrame, name: str, n: int) -> np.ndarray:
 _TRUE = {"true", "1", "1.0", "yes", "y", "是", "v", "✓", "x"}
 
 
+def _small_factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of non-negative integer keys; a dense table when the key space is small."""
+    if len(key) == 0:
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.int64)
+    top = int(key.max()) + 1
+    if top > 4 * len(key) + 1_000_000:
+        return pd.factorize(key, sort=False)
+    seen = np.zeros(top, dtype=bool)
+    seen[key] = True
+    uniq = np.flatnonzero(seen)
+    lut = np.full(top, -1, dtype=np.intp)
+    lut[uniq] = np.arange(len(uniq))
+    return lut[key], uniq
+
+
 def _flags(values: pd.Series) -> np.ndarray:
     """A yes/no column as booleans (missing = False), one decision per distinct value."""
     if values.dtype == bool:
@@ -266,7 +281,7 @@ def compute_records(
 
     nu, nh = len(unit_u) + 1, len(hv_u_names) + 1
     key = (au_c[src].astype(np.int64) + 1) * (nu * nh) + (f_unit.astype(np.int64) + 1) * nh + (eff_hu[src] + 1)
-    k_codes, k_uniq = pd.factorize(key, sort=False)
+    k_codes, k_uniq = _small_factorize(key)
     conv_u = np.full(len(k_uniq), np.nan)
     needs_hv_u = np.zeros(len(k_uniq), dtype=bool)
     err_u: dict[int, str] = {}
@@ -343,7 +358,7 @@ def compute_records(
     note_code[rule_fossil] = 1
     note_code[rule_non] = 2
     gk = f_gas.astype(np.int64) * 3 + kind
-    gk_codes, gk_uniq = pd.factorize(gk, sort=False)
+    gk_codes, gk_uniq = _small_factorize(gk)
     gwp_u = np.array([gwp_values(np.array([gas_names[int(v) // 3]], dtype=object), gwp_set, np.array([kinds[int(v) % 3]], dtype=object))[0] for v in gk_uniq])
     gwp = gwp_u[gk_codes]
     if rounding == "moenv":

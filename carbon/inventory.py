@@ -275,9 +275,9 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     # absent optional columns: one shared all-missing array per type (read-only use below)
     no_number = np.full(n, np.nan)
     no_text = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
-    for c in SOURCE_COLUMNS:
-        if c.name not in src.columns:
-            src[c.name] = no_number if c.dtype in ("float", "int") else no_text
+    absent = {c.name: (no_number if c.dtype in ("float", "int") else no_text) for c in SOURCE_COLUMNS if c.name not in src.columns}
+    if absent:  # one concatenation, no copies (inserting columns one by one costs far more)
+        src = pd.concat([src, pd.DataFrame(absent, index=src.index, copy=False)], axis=1)
     if len(src) == 0:
         problems.append(Problem("the project has no emission sources.", file=project.origin.get("file"), hint="Add rows to the sources sheet."))
         return src, problems
