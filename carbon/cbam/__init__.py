@@ -15,6 +15,7 @@ Default values, benchmarks, certificates and cost live in :mod:`carbon.cbam.defa
 :mod:`carbon.cbam.cost` (imported when available).
 """
 
+from . import cost, defaults, taiwan
 from .engine import (
     CbamResult,
     GoodResult,
@@ -46,15 +47,6 @@ from .model import (
 )
 from .template import read_template, write_template
 
-try:  # part B: default values and benchmarks
-    from . import defaults
-except ImportError:  # pragma: no cover - optional while being written
-    defaults = None  # type: ignore[assignment]
-try:  # part B: certificates and cost
-    from . import cost
-except ImportError:  # pragma: no cover
-    cost = None  # type: ignore[assignment]
-
 __all__ = [
     "PFC",
     "CbamInput",
@@ -84,5 +76,6 @@ __all__ = [
     "load_cbam_yaml",
     "normalise_cn",
     "read_template",
+    "taiwan",
     "write_template",
 ]
