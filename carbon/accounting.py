@@ -13,7 +13,6 @@ Equation (2006 IPCC Guidelines, Vol. 2, Ch. 2, Eq. 2.1; MOENV 表五 notes 7–9
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,7 @@ import pandas as pd
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
 from carbon.factors import PLACEHOLDER_GAS, FactorRegistry
 from carbon.gwp import gwp_values
-from carbon.schema import RECORD_COLUMNS
+from carbon.schema import RECORD_COLUMNS, is_true
 from carbon.units import is_convertible, multiplier, parse_unit, split_factor_unit
 
 __all__ = ["PLACEHOLDER_GAS", "compute_records", "round_half_up"]
@@ -43,10 +42,6 @@ def round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
     return np.sign(x) * y / scale
 
 
-def _decimal_round(v: float, decimals: int) -> float:  # reference, used in tests
-    return float(Decimal(repr(v)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-
-
 
 
 def _col(act: pd.DataFrame, name: str, n: int) -> np.ndarray:
@@ -54,9 +49,6 @@ def _col(act: pd.DataFrame, name: str, n: int) -> np.ndarray:
     if name not in act:
         return np.full(n, None, dtype=object)
     return act[name].to_numpy(dtype=object, na_value=None)
-
-
-_TRUE = {"true", "1", "1.0", "yes", "y", "是", "v", "✓", "x"}
 
 
 def _small_factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,7 +71,7 @@ def _flags(values: pd.Series) -> np.ndarray:
     if values.dtype == bool:
         return values.to_numpy()
     codes, uniq = pd.factorize(values, use_na_sentinel=True)
-    lut = np.array([u is True or str(u).strip().lower() in _TRUE for u in uniq] + [False], dtype=bool)
+    lut = np.array([is_true(u) for u in uniq] + [False], dtype=bool)
     return lut[codes]
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 from carbon.accounting import compute_records, round_half_up
 from carbon.errors import CalculationError, InputError, Problem
 from carbon.factors import FactorRegistry, load_registry
-from carbon.schema import ISO_SUBCATEGORIES, METHODS, SOURCE_COLUMNS
+from carbon.schema import ISO_SUBCATEGORIES, METHODS, SOURCE_COLUMNS, is_true, map_distinct
 from carbon.units import is_convertible, multiplier, parse_date, parse_roc_year
 
 __all__ = [
@@ -185,28 +185,6 @@ def significance(sources: pd.DataFrame, criteria: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source_id", "score", "significant", "reason"])
 
 
-def _obj(s) -> np.ndarray:
-    """A column as a numpy object array with None for missing values."""
-    if isinstance(s, pd.Series):
-        return s.to_numpy(dtype=object, na_value=None)
-    return np.asarray(s, dtype=object)
-
-
-def _umap(values, func) -> np.ndarray:
-    """Apply ``func`` once per distinct value (missing values as None) and spread the results.
-
-    ``values`` may be a Series of any dtype (arrow strings, categorical, object) or an array;
-    factorising is hash-based, so a million rows with a few distinct values cost one pass.
-    """
-    x = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
-    codes, uniq = pd.factorize(x, use_na_sentinel=True)
-    mapped = np.empty(len(uniq) + 1, dtype=object)
-    for k, u in enumerate(uniq):
-        mapped[k] = func(u)
-    mapped[-1] = func(None)
-    return mapped[codes]  # code -1 (missing) takes the last entry, func(None)
-
-
 def _cat_map(values, func) -> pd.Categorical:
     """Map a column through ``func`` once per distinct value and return a Categorical."""
     x = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
@@ -235,15 +213,6 @@ def _text_or_none(v) -> str | None:
         return None
     t = str(v).strip()
     return t or None
-
-
-def _strip(values: pd.Series) -> np.ndarray:
-    """Text column stripped of blanks, None for missing (vectorised for string dtypes)."""
-    if isinstance(values.dtype, pd.StringDtype) or str(values.dtype) == "str":
-        out = values.str.strip()
-        out = out.where(out != "", None)
-        return out.to_numpy(dtype=object, na_value=None)
-    return _umap(values, lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) or str(v).strip() == "" else str(v).strip())
 
 
 def _norm_category(v) -> str | None:
@@ -318,9 +287,9 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     src["method"] = method
 
     amount = pd.Series(pd.to_numeric(src["activity_amount"], errors="coerce").to_numpy(dtype=float, na_value=np.nan))
-    unit = pd.Series(_umap(src["activity_unit"], _text_or_none), dtype=object)
-    fid = pd.Series(_umap(src["factor_id"], _text_or_none), dtype=object)
-    gas = pd.Series(_umap(src["gas"], _text_or_none), dtype=object)
+    unit = pd.Series(map_distinct(src["activity_unit"], _text_or_none), dtype=object)
+    fid = pd.Series(map_distinct(src["factor_id"], _text_or_none), dtype=object)
+    gas = pd.Series(map_distinct(src["gas"], _text_or_none), dtype=object)
     notes = pd.Series("", index=src.index, dtype=object)
     for c in ("allocation", "carbon_content", "charge_kg", "leak_rate", "recovery_rate", "hours_per_day", "certificate_kwh", "heat_value"):
         if src[c].dtype.kind != "f":
@@ -572,7 +541,7 @@ class InventoryResult:
         s = self.project.sources
         out: list[str] = []
         if "excluded" in s:
-            flag = s["excluded"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes", "y", "是", "排除"))
+            flag = s["excluded"].map(is_true)
             out = list(s.loc[flag.fillna(False).astype(bool), "source_id"].astype(str))
         sig = self.significance
         out += [str(x) for x in sig.loc[~sig["significant"].astype(bool), "source_id"] if str(x) not in out]

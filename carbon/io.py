@@ -16,7 +16,15 @@ import yaml
 
 from carbon.errors import InputError, Problem
 from carbon.inventory import InventoryProject, Organisation
-from carbon.schema import FACILITY_COLUMNS, HEADER_ALIASES, ISO_SUBCATEGORIES, METHODS, SOURCE_COLUMNS
+from carbon.schema import (
+    FACILITY_COLUMNS,
+    HEADER_ALIASES,
+    ISO_SUBCATEGORIES,
+    METHODS,
+    SOURCE_COLUMNS,
+    is_true,
+    map_distinct,
+)
 
 __all__ = ["read_project", "write_template"]
 
@@ -98,21 +106,11 @@ def _check_types(df: pd.DataFrame, headers: dict, file: str, sheet: str, problem
                 )
             df[col] = num.astype(float)
         elif t == "bool":
-            df[col] = _map_distinct(df[col], lambda v: None if _blank(v) else str(v).strip().lower() in ("true", "1", "1.0", "yes", "y", "是", "v", "✓", "x"))
+            df[col] = pd.Series(map_distinct(df[col], lambda v: None if _blank(v) else is_true(v)), index=df.index, dtype=object)
         elif t == "str":
             keep = col == "iso_category"
-            df[col] = _map_distinct(df[col], lambda v, keep=keep: _text(v, keep))
+            df[col] = pd.Series(map_distinct(df[col], lambda v, keep=keep: _text(v, keep)), index=df.index, dtype=object)
     return df
-
-
-def _map_distinct(values: pd.Series, func) -> pd.Series:
-    """Apply ``func`` once per distinct value of a column (missing as None)."""
-    codes, uniq = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.empty(len(uniq) + 1, dtype=object)
-    for k, u in enumerate(uniq):
-        mapped[k] = func(u)
-    mapped[-1] = func(None)
-    return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
 def _sheet(book: dict[str, pd.DataFrame], key: str) -> tuple[str, pd.DataFrame] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -19,8 +20,11 @@ __all__ = [
     "METHODS",
     "RECORD_COLUMNS",
     "SOURCE_COLUMNS",
+    "TRUE_WORDS",
     "Column",
     "empty_records",
+    "is_true",
+    "map_distinct",
     "scope_of",
 ]
 
@@ -117,6 +121,30 @@ ISO_SUBCATEGORIES: dict[str, tuple[str, str, int | None]] = {
     "5.4": ("投資", "investments", 3),
     "6": ("其他間接排放", "other indirect emissions", 3),
 }
+
+
+#: Cell texts read as "yes" in yes/no columns (biogenic, excluded …); anything else is "no".
+TRUE_WORDS = frozenset({"true", "1", "1.0", "yes", "y", "是", "v", "✓", "x", "排除"})
+
+
+def is_true(value: object) -> bool:
+    """Read a yes/no cell: ``True``, 1, "yes", "是", "✓" … are yes; blanks and anything else no."""
+    return value is True or str(value).strip().lower() in TRUE_WORDS
+
+
+def map_distinct(values, func) -> np.ndarray:
+    """Apply ``func`` once per distinct value of a column (missing values as None) and spread the results.
+
+    ``values`` may be a Series of any dtype (arrow strings, categorical, object) or an array;
+    factorising is hash-based, so a million rows with a few distinct values cost one pass.
+    """
+    x = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object), dtype=object)
+    codes, uniq = pd.factorize(x, use_na_sentinel=True)
+    mapped = np.empty(len(uniq) + 1, dtype=object)
+    for k, u in enumerate(uniq):
+        mapped[k] = func(u)
+    mapped[-1] = func(None)
+    return mapped[codes]  # code -1 (missing) takes the last entry, func(None)
 
 
 def scope_of(subcategory: str) -> int | None:
