@@ -430,6 +430,16 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
             amount[i] = amount[i] * frac
             notes[i] += f"prorated {max(0, overlap)}/{days} days to the reporting period; "
 
+    # supplier (market-based) factors: must exist and be electricity factors
+    mf = src["market_factor_id"]
+    if mf.notna().any():
+        for i in np.flatnonzero(mf.notna().to_numpy(dtype=bool)):
+            f = str(mf.iat[i]).strip()
+            if f not in registry:
+                problem(int(i), "market_factor_id", registry._not_found(f))
+            elif str(registry.table.at[int(registry._by_id[f][0]), "kind"]) != "electricity" or method[i] != "electricity":
+                problem(int(i), "market_factor_id", f"'{f}' is not an electricity factor on an electricity source.", "Use it on category 2.1 sources, with a factor per kWh.")
+
     # from here on the text columns are categoricals: one factorisation each, shared with accounting
     fid = pd.Series(_cat_map(fid, _text_or_none))
     unit = pd.Series(_cat_map(unit, _text_or_none))
@@ -625,6 +635,29 @@ class InventoryResult:
 
         return analytic(self._fossil)
 
+    @cached_property
+    def scope2(self) -> dict[str, float]:
+        """Scope 2 both ways (GHG Protocol Scope 2 Guidance): location- and market-based [t CO2e].
+
+        Location-based is the inventory's figure (grid factor of the data year, the MOENV
+        method). Market-based replaces it, source by source, with the supplier factor in
+        ``market_factor_id``; sources without one keep the grid factor, since Taiwan
+        publishes no residual mix. Certificates (電證合一) count 0 in both.
+        """
+        r = self.counted
+        location = float(r.loc[r["scope"].astype(str) == "2", "co2e_t"].sum())
+        s = self.project.sources
+        if "market_factor_id" not in s or s["market_factor_id"].isna().all():
+            return {"location_based": self._round(location), "market_based": self._round(location)}
+        sel = s[s["market_factor_id"].notna() & s["source_id"].astype(str).isin(set(r["source_id"].astype(str)))]
+        rec = r[r["source_id"].astype(str).isin(set(sel["source_id"].astype(str)))]
+        act = rec.groupby("source_id", observed=True).agg(activity_amount=("activity_amount", "first"), activity_unit=("activity_unit", "first"))
+        act = act.reset_index().merge(sel[["source_id", "market_factor_id"]].astype({"source_id": str}), on="source_id")
+        act = act.rename(columns={"market_factor_id": "factor_id"}).assign(source_id=lambda d: d["source_id"].astype(str))
+        market_rec = compute_records(act, self.registry, self.gwp_set, rounding=self.rounding)
+        market = location - float(rec["co2e_t"].sum()) + float(market_rec["co2e_t"].sum())
+        return {"location_based": self._round(location), "market_based": self._round(market)}
+
     def uncertainty_inputs(self) -> pd.DataFrame:
         """Where each counted record's uncertainty comes from (the user, the factor's dataset, or nowhere).
 
@@ -686,6 +719,7 @@ class InventoryResult:
             "by_category": self.by_category,
             "by_subcategory": self.by_subcategory,
             "by_scope": self.by_scope,
+            "scope2": self.scope2,
             "by_facility": self.by_facility,
             "by_gas": self.by_gas,
             "sources": srcs,

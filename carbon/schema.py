@@ -181,6 +181,7 @@ SOURCE_COLUMNS: tuple[Column, ...] = (
     Column("hours_per_day", "float", False, "每日工時", "septic: working hours per person-day"),
     Column("data_year", "int", False, "數據年份", "electricity: data year of the grid factor (民國 or 西元)"),
     Column("certificate_kwh", "float", False, "再生能源憑證(kWh)", "electricity: renewable certificates (電證合一), counted 0"),
+    Column("market_factor_id", "str", False, "市場基準係數編號", "electricity: supplier-specific factor for the market-based scope 2 total"),
     Column("period_start", "str", False, "帳單起日", "bill start date (prorated to the reporting period)"),
     Column("period_end", "str", False, "帳單迄日", "bill end date"),
     Column("grade_a", "int", False, "活動數據種類等級", "表六 A: 1 continuous, 2 periodic/financial, 3 estimate"),

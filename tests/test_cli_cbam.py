@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import openpyxl
+import pytest
 
 from tests.conftest import SOURCES
 
@@ -34,6 +35,7 @@ def test_cbam_cost_on_defaults_json():
     assert certs == sorted(certs)
 
 
+@pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")  # the official template's own Excel extensions
 def test_cbam_template_written_and_opens(tmp_path):
     out = tmp_path / "filled.xlsx"
     cli("cbam", "template", str(EXAMPLE), "-o", str(out))

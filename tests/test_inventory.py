@@ -259,3 +259,19 @@ def test_cli_uncertainty_on_the_moenv_sample():
     assert round(d["analytic"]["lower_pct"], 3) == 7.159 and round(d["analytic"]["upper_pct"], 3) == 7.159
     assert d["method"] and d["p2_5_tco2e"] < d["deterministic_tco2e"] < d["p97_5_tco2e"]
     assert d["inputs"]["records_without_activity_uncertainty"] > 0  # the sample gives AD intervals for some sources only
+
+
+def test_market_based_scope2_with_supplier_factor():
+    supplier = pd.DataFrame([{"factor_id": "custom/green-supplier", "name_zh": "綠電售電業", "name_en": "green retailer", "kind": "electricity",
+                              "gas": "CO2e", "value": 0.1, "unit": "kg CO2e/kWh", "source_ref": "supplier letter 2024"}])  # fmt: skip
+    rows = [ELEC | {"source_id": "E1", "market_factor_id": "custom/green-supplier"}, ELEC | {"source_id": "E2"}]
+    r = calculate(project(rows, custom_factors=supplier), gwp_set="MOENV-2024")
+    assert r.scope2["location_based"] == pytest.approx(2 * 0.494)
+    assert r.scope2["market_based"] == pytest.approx(0.1 + 0.494)
+    assert r.total_tco2e == pytest.approx(2 * 0.494)  # the inventory total stays location-based (MOENV)
+    assert r.to_dict()["scope2"] == r.scope2
+
+
+def test_unknown_market_factor_is_reported():
+    with pytest.raises(InputError, match="market_factor_id"):
+        calculate(project([ELEC | {"market_factor_id": "custom/nope"}]), gwp_set="MOENV-2024")
