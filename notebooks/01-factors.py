@@ -27,8 +27,6 @@
 # *Every number below is computed from the factor library; key results are asserted, so a changed number fails the test.*
 
 # %%
-import os
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -40,25 +38,12 @@ except ImportError:  # run as a plain script without IPython
     display = print
 
 
-def find_root() -> Path:
-    """The repository root: $CARBON_ROOT, else the first parent with pyproject.toml."""
-    if os.environ.get("CARBON_ROOT"):
-        return Path(os.environ["CARBON_ROOT"]).resolve()
-    here = Path(globals().get("__file__", Path.cwd() / "notebook")).resolve().parent
-    for base in (here, *here.parents, Path.cwd(), *Path.cwd().parents):
-        if (base / "pyproject.toml").exists() and (base / "carbon").is_dir():
-            return base
-    msg = "Cannot find the carbon repository: set CARBON_ROOT to the folder that holds pyproject.toml."
-    raise FileNotFoundError(msg)
-
-
-ROOT = find_root()
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 import carbon
 from carbon import Q_, convert, gwp_sets, gwp_value, load_registry, multiplier, parse_date, parse_roc_year, to_co2e
 from carbon.errors import FactorNotFoundError, GasMixError, UnitMismatchError
+from carbon.factors import FACTORS_DIR
+
+ROOT = FACTORS_DIR.parent  # the repository carbon is installed from (make run / make test: editable install)
 
 pd.set_option("display.width", 200)
 pd.set_option("display.max_columns", 20)

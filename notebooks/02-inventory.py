@@ -26,8 +26,6 @@
 # *Every number is computed by the code; key results are asserted so a changed number fails the test.*
 
 # %%
-import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -40,27 +38,14 @@ except ImportError:  # run as a plain script without IPython
     display = print
 
 
-def find_root() -> Path:
-    """The repository root: $CARBON_ROOT, else the first parent with pyproject.toml."""
-    if os.environ.get("CARBON_ROOT"):
-        return Path(os.environ["CARBON_ROOT"]).resolve()
-    here = Path(globals().get("__file__", Path.cwd() / "notebook")).resolve().parent
-    for base in (here, *here.parents, Path.cwd(), *Path.cwd().parents):
-        if (base / "pyproject.toml").exists() and (base / "carbon").is_dir():
-            return base
-    msg = "Cannot find the carbon repository: set CARBON_ROOT to the folder that holds pyproject.toml."
-    raise FileNotFoundError(msg)
-
-
-ROOT = find_root()
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 import carbon
 from carbon import InputError, calculate, gwp_sets, gwp_value, load_registry, multiplier, read_project, write_template
+from carbon.factors import FACTORS_DIR
 from carbon.moenv_workbook import read_moenv_workbook, write_moenv_workbook
 from carbon.reporting_uncertainty import fig_uncertainty_histogram
 from carbon.uncertainty import monte_carlo
+
+ROOT = FACTORS_DIR.parent  # the repository carbon is installed from (make run / make test: editable install)
 
 pd.set_option("display.width", 200)
 pd.set_option("display.max_columns", 20)

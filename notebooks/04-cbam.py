@@ -30,8 +30,6 @@
 # price, exchange rate, production, wire-rod use) are case data for teaching; replace them with your own.*
 
 # %%
-import os
-import sys
 import tempfile
 from pathlib import Path
 
@@ -43,28 +41,15 @@ except ImportError:  # run as a plain script without IPython
     display = print
 
 
-def find_root() -> Path:
-    """The repository root: $CARBON_ROOT, else the first parent with pyproject.toml."""
-    if os.environ.get("CARBON_ROOT"):
-        return Path(os.environ["CARBON_ROOT"]).resolve()
-    here = Path(globals().get("__file__", Path.cwd() / "notebook")).resolve().parent
-    for base in (here, *here.parents, Path.cwd(), *Path.cwd().parents):
-        if (base / "pyproject.toml").exists() and (base / "carbon").is_dir():
-            return base
-    msg = "Cannot find the carbon repository: set CARBON_ROOT to the folder that holds pyproject.toml."
-    raise FileNotFoundError(msg)
-
-
-ROOT = find_root()
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
 import carbon.cbam as cb
 from carbon import calculate as inventory_calculate
 from carbon import read_project
 from carbon.cbam.cost import cost_table, good_cost, projection, taiwan_carbon_fee
 from carbon.cbam.defaults import default_see
 from carbon.cbam.taiwan import ELECTRICITY_RULE, build_installation, carbon_price_from_fee, fee_covered_t_per_t
+from carbon.factors import FACTORS_DIR
+
+ROOT = FACTORS_DIR.parent  # the repository carbon is installed from (make run / make test: editable install)
 
 pd.set_option("display.width", 200)
 pd.set_option("display.max_columns", 20)
