@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from carbon.errors import FactorNotFoundError, FactorTableError, did_you_mean, suggest
+from carbon.paths import FACTORS_DIR
 from carbon.units import split_factor_unit
 
 __all__ = ["FACTORS_DIR", "Factor", "FactorRegistry", "GasValue", "load_registry"]
 
-FACTORS_DIR = Path(__file__).resolve().parent.parent / "factors"
 
 _STR_COLS = [
     "factor_id", "name_zh", "name_en", "kind", "moenv_code", "gas", "unit", "u_dist",

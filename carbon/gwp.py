@@ -23,11 +23,12 @@ import numpy as np
 import pandas as pd
 
 from carbon.errors import GWPError, did_you_mean
+from carbon.paths import FACTORS_DIR
 from carbon.units import Q_, ureg
 
 __all__ = ["GWPTable", "gwp_sets", "gwp_value", "gwp_values", "load_gwp", "to_co2e"]
 
-GWP_DIR = Path(__file__).resolve().parent.parent / "factors" / "gwp"
+GWP_DIR = FACTORS_DIR / "gwp"
 
 #: Gases whose CO2e is the value itself (a published aggregate).
 AGGREGATE_GASES = {"CO2e"}

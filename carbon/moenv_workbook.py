@@ -61,6 +61,7 @@ import pandas as pd
 
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
 from carbon.inventory import InventoryProject, Organisation
+from carbon.paths import FACTORS_DIR
 from carbon.schema import FACILITY_COLUMNS, SOURCE_COLUMNS
 from carbon.units import multiplier, parse_roc_year, parse_unit
 
@@ -465,7 +466,7 @@ _FACTOR_COLS = [
 
 
 def _schema_csv() -> Path:
-    return Path(__file__).resolve().parent.parent / "factors" / "schema.csv"
+    return FACTORS_DIR / "schema.csv"
 
 
 def _frame(columns, records: list[dict]) -> pd.DataFrame:

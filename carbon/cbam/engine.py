@@ -37,6 +37,7 @@ from typing import Any
 import pandas as pd
 
 from carbon.errors import CalculationError, DataQualityWarning, InputError, Problem, did_you_mean
+from carbon.paths import FACTORS_DIR
 from carbon.units import multiplier
 
 from .model import (
@@ -69,7 +70,7 @@ __all__ = [
     "waste_gas_correction",
 ]
 
-LEGAL_DIR = Path(__file__).resolve().parents[2] / "factors" / "sources" / "cbam" / "legal"
+LEGAL_DIR = FACTORS_DIR / "sources" / "cbam" / "legal"
 IR2547_FILE = "ir-2025-2547-definitive-period-methodology.txt"
 R956_FILE = "reg-2023-956-cbam-regulation.txt"
 R2083_FILE = "reg-2025-2083-omnibus.txt"

@@ -41,6 +41,7 @@ from types import MappingProxyType
 from typing import Any
 
 from carbon.errors import CalculationError, InputError, Problem
+from carbon.paths import FACTORS_DIR
 
 from .engine import is_zero_rated_origin
 from .model import (
@@ -61,13 +62,7 @@ from .model import (
 
 __all__ = ["BLANK_TEMPLATE", "INPUT_SHEETS", "input_cells", "read_template", "write_template"]
 
-BLANK_TEMPLATE = (
-    Path(__file__).resolve().parents[2]
-    / "factors"
-    / "sources"
-    / "cbam"
-    / "eu-cbam-communication-template-installations-v2.1.1.xlsx"
-)
+BLANK_TEMPLATE = FACTORS_DIR / "sources" / "cbam" / "eu-cbam-communication-template-installations-v2.1.1.xlsx"
 
 A, B, C, D, E, S = (
     "A_InstData",
