@@ -134,36 +134,83 @@ def read_sheet(path: Path, sheet: str | int, header: int | None = None) -> pd.Da
     return pd.read_excel(path, sheet_name=sheet, header=header, engine="calamine")
 
 
-class Grid:
-    """One sheet addressed by 1-based row and column letter, as the spreadsheet shows it."""
+def col_letter(c: int) -> str:
+    """Return the spreadsheet column letter of a 0-based column index (0 -> 'A', 26 -> 'AA')."""
+    s = ""
+    c += 1
+    while c:
+        c, r = divmod(c - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
-    def __init__(self, path: Path, sheet: str):
+
+def col_index(letter: str) -> int:
+    """Return the 0-based index of a spreadsheet column letter ('A' -> 0, 'AA' -> 26)."""
+    n = 0
+    for ch in letter:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+class Grid:
+    """One sheet addressed by 1-based row and column letter (or 0-based index), as the spreadsheet shows it.
+
+    ``ref_with_file`` decides whether :meth:`ref` (the ``source_ref`` text written into a
+    dataset) starts with the file name; error messages always name the file.
+    """
+
+    def __init__(self, path: Path, sheet: str, *, ref_with_file: bool = True):
         wb = CalamineWorkbook.from_path(str(path))
         if sheet not in wb.sheet_names:
-            msg = f"{path.name}: sheet '{sheet}' not found; the source file changed: update the build script."
+            msg = f"{path.name}: sheet '{sheet}' not found (sheets: {wb.sheet_names[:12]}...). The source file changed; update the build script."
             raise FactorTableError(msg)
         sh = wb.get_sheet_by_name(sheet)
         r0, c0 = sh.start if sh.start else (0, 0)
         data = sh.to_python(skip_empty_area=False)
-        self.rows = [[""] * c0 + list(r) for r in ([[]] * r0 + data)]
-        self.path, self.sheet = path, sheet
+        self.rows: list[list] = [[""] * c0 + list(r) for r in ([[]] * r0 + data)]
+        self.path, self.sheet, self.ref_with_file = path, sheet, ref_with_file
 
     @property
     def nrows(self) -> int:
         """Number of rows (1-based last row)."""
         return len(self.rows)
 
-    def get(self, row: int, col: str):
-        """Cell at 1-based ``row`` and column letter; '' when empty."""
-        c = ord(col) - 65
-        r = self.rows[row - 1] if 0 < row <= len(self.rows) else []
+    def get(self, row: int, col: str | int):
+        """Cell value at 1-based ``row`` and column letter (or 0-based index); '' if empty."""
+        c = col_index(col) if isinstance(col, str) else col
+        if row < 1 or row > len(self.rows):
+            return ""
+        r = self.rows[row - 1]
         v = r[c] if c < len(r) else ""
         return v.strip() if isinstance(v, str) else v
 
-    def ref(self, row: int, col: str) -> str:
-        """Reference text of a cell."""
-        return f"{self.path.name}, sheet '{self.sheet}', row {row}, col {col}"
+    def text(self, row: int, col: str | int) -> str:
+        """Cell as stripped text (170006.0 -> '170006')."""
+        v = self.get(row, col)
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).strip()
 
-    def fail(self, row: int, col: str, what: str) -> FactorTableError:
-        """An error naming file, sheet, row and column."""
-        return FactorTableError(f"{self.ref(row, col)}: {what}")
+    def num(self, row: int, col: str | int) -> float | None:
+        """Cell as a float, or None if it is not a number ('-', 'NA', '' ...)."""
+        v = self.get(row, col)
+        if isinstance(v, bool):
+            return None
+        if isinstance(v, (int, float)):
+            return float(v)
+        return None
+
+    def _where(self, row: int, col: str | int | None) -> str:
+        if col is None:
+            return f"sheet '{self.sheet}', row {row}"
+        c = col if isinstance(col, str) else col_letter(col)
+        return f"sheet '{self.sheet}', row {row}, col {c}"
+
+    def ref(self, row: int, col: str | int | None = None) -> str:
+        """Source reference text for a cell (written into ``source_ref``)."""
+        where = self._where(row, col)
+        return f"{self.path.name}, {where}" if self.ref_with_file else where
+
+    def fail(self, row: int, col: str | int | None, what: str) -> FactorTableError:
+        """Build a FactorTableError that names the file, sheet, row and column."""
+        return FactorTableError(f"{self.path.name}, {self._where(row, col)}: {what}")

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _build import SOURCES, write_dataset  # noqa: E402
+from _build import Grid as _Grid  # noqa: E402
 
 from carbon.errors import FactorTableError  # noqa: E402
 from carbon.units import multiplier, parse_date, split_factor_unit  # noqa: E402
@@ -64,78 +64,11 @@ KCAL_TJ = multiplier("kcal", "TJ")
 # --------------------------------------------------------------------------------------
 # sheet access with spreadsheet coordinates
 # --------------------------------------------------------------------------------------
-def col_letter(c: int) -> str:
-    """Return the spreadsheet column letter of a 0-based column index."""
-    s = ""
-    c += 1
-    while c:
-        c, r = divmod(c - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def col_index(letter: str) -> int:
-    """Return the 0-based index of a spreadsheet column letter."""
-    n = 0
-    for ch in letter:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
-
-
-class Grid:
-    """One sheet as a grid addressed by 1-based row and column letter, as Excel shows it."""
+class Grid(_Grid):
+    """A sheet of the MOENV files; ``source_ref`` names sheet, row and column (the file is in meta.toml)."""
 
     def __init__(self, path: Path, sheet: str):
-        wb = CalamineWorkbook.from_path(str(path))
-        if sheet not in wb.sheet_names:
-            msg = f"{path.name}: sheet '{sheet}' not found (sheets: {wb.sheet_names[:12]}...). The source file changed; update the build script."
-            raise FactorTableError(msg)
-        sh = wb.get_sheet_by_name(sheet)
-        r0, c0 = sh.start if sh.start else (0, 0)
-        data = sh.to_python(skip_empty_area=False)
-        self.rows: list[list] = [[""] * c0 + list(r) for r in ([[]] * r0 + data)]
-        self.path, self.sheet = path, sheet
-
-    @property
-    def nrows(self) -> int:
-        """Number of rows (1-based last row)."""
-        return len(self.rows)
-
-    def get(self, row: int, col: str | int):
-        """Cell value at 1-based ``row`` and column letter (or 0-based index); '' if empty."""
-        c = col_index(col) if isinstance(col, str) else col
-        if row < 1 or row > len(self.rows):
-            return ""
-        r = self.rows[row - 1]
-        v = r[c] if c < len(r) else ""
-        return v.strip() if isinstance(v, str) else v
-
-    def text(self, row: int, col: str | int) -> str:
-        """Cell as stripped text."""
-        v = self.get(row, col)
-        if isinstance(v, float) and v.is_integer():
-            v = int(v)
-        return str(v).strip()
-
-    def num(self, row: int, col: str | int) -> float | None:
-        """Cell as a float, or None if it is not a number ('-', 'NA', '' ...)."""
-        v = self.get(row, col)
-        if isinstance(v, bool):
-            return None
-        if isinstance(v, (int, float)):
-            return float(v)
-        return None
-
-    def ref(self, row: int, col: str | int | None = None) -> str:
-        """Source reference text for a cell."""
-        if col is None:
-            return f"sheet '{self.sheet}', row {row}"
-        c = col if isinstance(col, str) else col_letter(col)
-        return f"sheet '{self.sheet}', row {row}, col {c}"
-
-    def fail(self, row: int, col: str | int | None, what: str) -> FactorTableError:
-        """Build a FactorTableError that names the file, sheet, row and column."""
-        return FactorTableError(f"{self.path.name}, {self.ref(row, col)}: {what}")
+        super().__init__(path, sheet, ref_with_file=False)
 
 
 def clean(s: str) -> str:
