@@ -10,9 +10,9 @@ from app_support.cache import EXAMPLE, factor_registry
 from app_support.i18n import t
 from carbon import gwp_sets
 from carbon.errors import CarbonError, InputError
+from carbon.formats.project import read_project, write_template
 from carbon.inventory import calculate
-from carbon.io import read_project, write_template
-from carbon.reporting_uncertainty import fig_uncertainty_histogram
+from carbon.reporting.uncertainty import fig_uncertainty_histogram
 from carbon.uncertainty import monte_carlo
 
 st.title(t("nav.inventory"))

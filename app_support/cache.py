@@ -7,8 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from carbon import load_registry
+from carbon.formats.project import read_project
 from carbon.inventory import calculate
-from carbon.io import read_project
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "demo-factory.yaml"

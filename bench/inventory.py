@@ -4,7 +4,7 @@ Builds an in-memory sources table (about 30 unit spellings, 50 factors, several 
 runs validation + unit conversion + factor matching + GWP + aggregation with
 ``carbon.inventory.calculate`` and the result's totals, and times, in the same run, the
 straightforward per-row pint approach on a sample.  File reading (CSV of the same
-table through ``carbon.io.read_project``) is timed separately.
+table through ``carbon.formats.project.read_project``) is timed separately.
 
 Targets (issue 3): ≥ 100× the per-row throughput; 1,000,000 rows in < 2 s; < 2 GB peak.
 
@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from carbon.factors import load_registry  # noqa: E402
+from carbon.formats.project import read_project  # noqa: E402
 from carbon.gwp import gwp_value  # noqa: E402
 from carbon.inventory import InventoryProject, Organisation, calculate  # noqa: E402
-from carbon.io import read_project  # noqa: E402
 from carbon.units import Q_, parse_unit  # noqa: E402
 
 UNITS = {

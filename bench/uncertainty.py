@@ -28,7 +28,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from carbon import uncertainty as U  # noqa: E402
+import carbon.uncertainty.core as U  # noqa: E402
 
 N_SOURCES = 2_000
 N_FACTORS = 50

@@ -41,8 +41,8 @@ except ImportError:  # run as a plain script without IPython
 import carbon
 from carbon import InputError, calculate, gwp_sets, gwp_value, load_registry, multiplier, read_project, write_template
 from carbon.factors import FACTORS_DIR
-from carbon.moenv_workbook import read_moenv_workbook, write_moenv_workbook
-from carbon.reporting_uncertainty import fig_uncertainty_histogram
+from carbon.formats.moenv import read_moenv_workbook, write_moenv_workbook
+from carbon.reporting.uncertainty import fig_uncertainty_histogram
 from carbon.uncertainty import monte_carlo
 
 ROOT = FACTORS_DIR.parent  # the repository carbon is installed from (make run / make test: editable install)

@@ -21,8 +21,8 @@ from carbon.cbam.taiwan import (
     installation_from_inventory,
 )
 from carbon.errors import CalculationError, InputError
+from carbon.formats.project import read_project
 from carbon.inventory import calculate as inventory_calculate
-from carbon.io import read_project
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = ROOT / "examples" / "demo-factory.yaml"

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carbon.errors import InputError
+from carbon.formats.project import read_project, write_template
 from carbon.inventory import InventoryProject, Organisation, calculate
-from carbon.io import read_project, write_template
 from tests.conftest import EXAMPLE
 
 ORG = Organisation(name="test", reporting_year=2024)

@@ -1,7 +1,7 @@
 """MOENV inventory workbook (溫室氣體排放量清冊表單): import, calculation, export.
 
 The official sample (factors/sources/taiwan/moenv-inventory-workbook-sample.ods)
-is read with :func:`carbon.moenv_workbook.read_moenv_workbook`, which never reads
+is read with :func:`carbon.formats.moenv.read_moenv_workbook`, which never reads
 the computed cells; the published answers (表五 AU per source, 表六 P grades,
 表八 totals) are read here, in the test, straight from the file and compared with
 carbon's own calculation.
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from carbon.errors import InputError
-from carbon.moenv_workbook import read_moenv_workbook, write_moenv_workbook
+from carbon.formats.moenv import read_moenv_workbook, write_moenv_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "factors" / "sources" / "taiwan" / "moenv-inventory-workbook-sample.ods"

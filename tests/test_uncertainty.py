@@ -579,7 +579,7 @@ def test_uncertainty_report_json_shape():
 
 def test_histogram_figure_marks_interval_and_deterministic_total():
     pytest.importorskip("plotly")
-    from carbon.reporting_uncertainty import fig_uncertainty_histogram
+    from carbon.reporting.uncertainty import fig_uncertainty_histogram
 
     rec = pd.DataFrame(
         {

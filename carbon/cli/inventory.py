@@ -9,8 +9,8 @@ from carbon.cli._common import print_json
 
 
 def _calc(a):
+    from carbon.formats.project import read_project
     from carbon.inventory import calculate
-    from carbon.io import read_project
 
     project = read_project(a.file)
     return calculate(project, gwp_set=a.gwp_set, rounding=a.rounding)
@@ -44,7 +44,7 @@ def cmd_inventory_explain(a) -> int:
 
 
 def cmd_inventory_template(a) -> int:
-    from carbon.io import write_template
+    from carbon.formats.project import write_template
 
     p = write_template(a.output, lang=a.lang)
     print(f"wrote {p}")
@@ -52,7 +52,7 @@ def cmd_inventory_template(a) -> int:
 
 
 def cmd_inventory_export(a) -> int:
-    from carbon.moenv_workbook import write_moenv_workbook
+    from carbon.formats.moenv import write_moenv_workbook
 
     res = _calc(a)
     if not a.moenv:

@@ -256,7 +256,7 @@ def read_project(path: str | Path) -> InventoryProject:
         book = pd.read_excel(p, sheet_name=None, engine="calamine", header=None)
         names = set(book)
         if {"表一", "表五"} <= names:
-            from carbon.moenv_workbook import read_moenv_workbook
+            from carbon.formats.moenv import read_moenv_workbook
 
             return read_moenv_workbook(p)
         found = {k: _sheet(book, k) for k in SHEETS}

@@ -506,7 +506,7 @@ class _Prepared:
 def _prepare(records: pd.DataFrame, defaults: Any) -> _Prepared:
     if not isinstance(records, pd.DataFrame):
         msg = f"records must be a pandas DataFrame (the emission-records table), not {type(records).__name__}."
-        raise InputError([Problem(msg, hint="Read the file with pandas or carbon.io first.")])
+        raise InputError([Problem(msg, hint="Read the file with pandas or carbon.formats.project first.")])
     missing = [c for c in _REQUIRED if c not in records.columns]
     if missing:
         msg = "the records table has no column " + ", ".join(repr(c) for c in missing) + "."

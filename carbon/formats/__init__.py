@@ -1,0 +1,2 @@
+"""File formats, above the domain: our project workbook/CSV/YAML (:mod:`carbon.formats.project`)
+and the official MOENV inventory workbook (:mod:`carbon.formats.moenv`)."""
