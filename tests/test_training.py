@@ -161,3 +161,16 @@ def test_cli_exercise_and_grade(tmp_path):
     assert out.returncode == 0, out.stderr
     g = json.loads(out.stdout)
     assert g["score"] == 0.0 and len(g["answers"]) == len(questions)
+
+
+def test_quick_estimate_case_is_graded_like_an_inventory():
+    from carbon.estimate import quick_estimate
+    from carbon.training import case_project
+
+    case = get_case("ceo-quick-estimate")
+    ex = build_exercise(case_project(case))
+    q = quick_estimate(case.project["amounts"], year=case.project["year"])
+    assert ex.question("total_tco2e").expected == pytest.approx(q.total_tco2e, rel=1e-12)
+    wrong = ex.variants["x1000"]["electricity.co2e_t"]  # 度 read as 千度
+    a = next(a for a in grade(ex, {"electricity.co2e_t": wrong}).answers if a.question == "electricity.co2e_t")
+    assert (a.mistake, a.step) == ("x1000", "unit")

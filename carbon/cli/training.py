@@ -23,10 +23,13 @@ def cmd_cases(a) -> int:
 
 
 def _exercise(case_id: str, rounding: str):
-    from carbon.training import build_exercise, get_case, project_of
+    from carbon.errors import InputError, Problem
+    from carbon.training import build_exercise, case_project, get_case
 
     case = get_case(case_id)
-    return case, build_exercise(project_of(case.project, case.id), rounding=rounding, tolerance_rel=case.tolerance_rel)
+    if case.kind == "verification":
+        raise InputError([Problem(f"'{case_id}' is a verification case: its findings are graded in the app.", hint="Pick an inventory or quick-estimate case.")])
+    return case, build_exercise(case_project(case), rounding=rounding, tolerance_rel=case.tolerance_rel)
 
 
 def cmd_exercise(a) -> int:

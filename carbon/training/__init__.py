@@ -8,7 +8,7 @@
 - :mod:`carbon.training.classroom` — what an instructor sees over a class's grades.
 """
 
-from carbon.training.cases import CLASSES, Case, get_case, list_cases, load_case, project_of
+from carbon.training.cases import CLASSES, Case, case_project, get_case, list_cases, load_case, project_of
 from carbon.training.classroom import class_summary
 from carbon.training.exercise import MISTAKES, STEPS, Exercise, Grade, build_exercise, grade
 from carbon.training.verification import ERROR_KINDS, build_verification, grade_findings
@@ -23,6 +23,7 @@ __all__ = [
     "Grade",
     "build_exercise",
     "build_verification",
+    "case_project",
     "class_summary",
     "get_case",
     "grade",

@@ -15,7 +15,7 @@ import yaml
 
 from carbon.errors import InputError, Problem
 
-__all__ = ["CLASSES", "Case", "get_case", "list_cases", "load_case", "project_of"]
+__all__ = ["CLASSES", "Case", "case_project", "get_case", "list_cases", "load_case", "project_of"]
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
@@ -27,7 +27,7 @@ CLASSES: dict[str, tuple[str, str, str]] = {
     "advanced": ("進階班 (查證)", "Advanced class (verification)", "—"),
     "product": ("產品碳足跡班 (ISO 14067, CBAM)", "Product class (ISO 14067, CBAM)", "2 days"),
 }
-KINDS = ("inventory", "verification")
+KINDS = ("inventory", "verification", "quick")
 
 
 @dataclass(frozen=True)
@@ -135,3 +135,13 @@ def project_of(data: dict, name: str = "case"):
         project = read_project(path)
     project.origin["file"] = f"{name}.yaml"
     return project
+
+
+def case_project(case: Case):
+    """The inventory project of a case: its project data, or (a quick-estimate case) its amounts."""
+    if case.kind == "quick":
+        from carbon.estimate import quick_project
+
+        p = case.project
+        return quick_project(p.get("amounts") or {}, units=p.get("units"), year=p.get("year", 2024), gwp_set=p.get("gwp_set", "MOENV-2024"))
+    return project_of(case.project, case.id)
