@@ -109,7 +109,7 @@ def test_screws_and_nuts_example_reproduced(ex4_input):
     assert g.see_indirect == pytest.approx(2.278795122, rel=1e-6)
     assert g.embedded_electricity_mwh_per_t == pytest.approx(2.734889341, rel=1e-6)
     # definitive period: screws are Annex II goods -> embedded emissions are direct only
-    assert g.see_total == g.see_direct
+    assert g.see_embedded == g.see_direct
     d = r.to_dict()
     assert set(d) == {"installation", "processes", "goods"}
     assert set(d["installation"]) == {"direct_t", "indirect_t"}
@@ -119,8 +119,12 @@ def test_screws_and_nuts_example_reproduced(ex4_input):
         "see_direct",
         "see_indirect",
         "see_total",
+        "see_embedded",
+        "indirect_counted",
         "embedded_electricity_mwh_per_t",
     }
+    # the template's total is direct + indirect (2.413538 for the carbon-steel screws, issue #8.5)
+    assert d["goods"][0]["see_total"] == pytest.approx(2.413538235, rel=1e-9)
     assert [p["activity_level_t"] for p in d["processes"]] == [17000.0, 8200.0]
 
 
@@ -432,7 +436,7 @@ def test_official_template_formulas_agree_with_the_engine(tmp_path, ex4_input):
 
 
 def test_template_categories_match_the_engine_and_are_spelled_exactly(tmp_path):
-    from carbon.cbam.engine import CATEGORY_CN
+    from carbon.cbam.goods import CATEGORY_CN
 
     book = tpl._Book(BLANK)
     cats = tpl._goods_categories(book)

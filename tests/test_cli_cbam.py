@@ -25,6 +25,19 @@ def test_cbam_calc_json_keys_and_values():
     g = {x["cn_code"]: x for x in d["goods"]}
     assert set(g["73181542"]) >= {"cn_code", "process", "see_direct", "see_indirect", "see_total", "embedded_electricity_mwh_per_t"}
     assert abs(g["73181542"]["see_direct"] / 2.006938235 - 1) < 1e-6
+    # issue #8.5: total = direct + indirect (the Commission example's 2.413538); what counts for
+    # certificates in the definitive period is direct only for this Annex II good
+    assert abs(g["73181542"]["see_total"] - 2.413538235) < 1e-8
+    assert abs(g["73181542"]["see_embedded"] - 2.006938235) < 1e-8
+    assert g["73181542"]["indirect_counted"] is False
+
+
+def test_cbam_calc_text_labels_direct_indirect_total_and_embedded():
+    out = cli("cbam", "calc", str(EXAMPLE))
+    assert "CN 73181542 (Carbon steel screws and nuts) specific embedded emissions [t CO2e/t]:" in out
+    assert "direct 2.00693824 + indirect 0.4066 = total 2.41353824" in out
+    assert "embedded emissions for certificates 2.00693824 (R 2023/956 Annex II good: only direct emissions count (Art 7(1)))" in out
+    assert "total 2.00693824" not in out
 
 
 def test_cbam_cost_on_defaults_json():
@@ -40,4 +53,12 @@ def test_cbam_template_written_and_opens(tmp_path):
     out = tmp_path / "filled.xlsx"
     cli("cbam", "template", str(EXAMPLE), "-o", str(out))
     wb = openpyxl.load_workbook(out)
-    assert "A_InstData" in wb.sheetnames
+    # the input cells written are those of the example: installation, production, DirEm*, products
+    assert wb["A_InstData"]["L83"].value == "Carbon steel screws and nuts"
+    assert wb["D_Processes"]["L16"].value == 17000
+    assert abs(wb["D_Processes"]["L54"].value - 3337.95) < 1e-9
+    assert [wb["Summary_Products"][f"F{r}"].value for r in (10, 11)] == ["73181542", "73181535"]
+    # and reading the written file back gives the same results as the example
+    again = json.loads(cli("cbam", "calc", str(out), "--json"))
+    first = json.loads(cli("cbam", "calc", str(EXAMPLE), "--json"))
+    assert again == first

@@ -33,7 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from carbon.cbam import params
-from carbon.cbam.defaults import benchmark, benchmark_routes, default_see, indirect_counts, normalise_cn
+from carbon.cbam.defaults import benchmark, benchmark_routes, default_see
+from carbon.cbam.goods import indirect_counts, normalise_cn
 from carbon.errors import CalculationError, InputError, Problem
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
     "CostTable",
     "DeMinimis",
     "GoodCost",
-    "Precursor",
+    "FaaPrecursor",
     "compare_actual_default",
     "cost_table",
     "de_minimis",
@@ -80,8 +81,11 @@ class CarbonPricePaid:
 
 
 @dataclass(frozen=True)
-class Precursor:
-    """A precursor of a complex good for the actual-value FAA (IR 2025/2620 Eq 4–5).
+class FaaPrecursor:
+    """A precursor's share in a complex good, for the actual-value FAA (IR 2025/2620 Eq 4–5).
+
+    Not the input-data :class:`carbon.cbam.model.Precursor` (a purchased precursor with its
+    SEE): this holds only what the free-allocation adjustment needs.
 
     Attributes
     ----------
@@ -245,7 +249,7 @@ def good_cost(
     see_counted: float | None = None,
     route: str | None = None,
     sefa: float | None = None,
-    precursors: Sequence[Precursor] = (),
+    precursors: Sequence[FaaPrecursor] = (),
     carbon_price: CarbonPricePaid | None = None,
     cscf: float | None = None,
 ) -> GoodCost:
@@ -266,7 +270,7 @@ def good_cost(
     see_direct, see_indirect : float, optional
         Actual specific embedded emissions. Both None → default values (with mark-up). [t CO2e/t]
     see_counted : float, optional
-        Actual SEE that counts for certificates as computed by the engine (``see_total`` of
+        Actual SEE that counts for certificates as computed by the engine (``see_embedded`` of
         :func:`carbon.cbam.calculate`, which adds indirect emissions of non-Annex-II precursors
         to Annex II goods, IR 2025/2547 Annex I §3.1).  Without it: ``see_direct`` (+
         ``see_indirect`` for non-Annex-II goods). [t CO2e/t]
@@ -275,7 +279,7 @@ def good_cost(
         default value is used unless given here.
     sefa : float, optional
         Specific embedded free allocation computed elsewhere (overrides benchmarks). [t CO2e/t]
-    precursors : sequence of Precursor
+    precursors : sequence of FaaPrecursor
         Actual path only: precursors for Eq 4 (``SEFA = SFA_proc + Σ m_i × SEFA_i``).
     carbon_price : CarbonPricePaid, optional
         Carbon price effectively paid (Art 9).
@@ -621,11 +625,11 @@ def cost_table(
     ----------
     goods : sequence of mapping
         One mapping per good with ``cn_code``, ``quantity_t`` [t] and ``see_direct``,
-        ``see_indirect``, ``see_total`` [t CO2e/t] (as in ``CbamResult.to_dict()["goods"]``;
-        ``see_total`` is taken as the SEE that counts, see ``see_counted`` of :func:`good_cost`;
+        ``see_indirect``, ``see_embedded`` [t CO2e/t] (as in ``CbamResult.to_dict()["goods"]``;
+        ``see_embedded`` is taken as the SEE that counts, see ``see_counted`` of :func:`good_cost`;
         without it direct only for Annex II goods, direct + indirect otherwise).  Optional
         keys: ``country``, ``route``, ``sefa`` [t CO2e/t], ``precursors`` (list of
-        :class:`Precursor` or dicts with its fields, for IR 2025/2620 Eq 4).  A good without
+        `FaaPrecursor` or dicts with its fields, for IR 2025/2620 Eq 4).  A good without
         ``see_direct`` is costed on default values.
     year : int
         Calendar year of import (>= 2026).
@@ -673,7 +677,7 @@ def cost_table(
             if sd is None:
                 r = good_cost(cn, q, year, price, **kw)
             else:
-                pre = tuple(p if isinstance(p, Precursor) else Precursor(**p) for p in (g.get("precursors") or ()))
+                pre = tuple(p if isinstance(p, FaaPrecursor) else FaaPrecursor(**p) for p in (g.get("precursors") or ()))
                 r = good_cost(
                     cn,
                     q,
@@ -681,7 +685,7 @@ def cost_table(
                     price,
                     see_direct=sd,
                     see_indirect=si,
-                    see_counted=g.get("see_total"),
+                    see_counted=g.get("see_embedded"),
                     sefa=g.get("sefa"),
                     precursors=pre,
                     **kw,

@@ -24,14 +24,14 @@ import pandas as pd
 from carbon.errors import CalculationError, FactorNotFoundError, did_you_mean
 from carbon.factors import FACTORS_DIR
 
+from .goods import normalise_cn
+
 __all__ = [
     "Benchmark",
     "DefaultSEE",
     "benchmark",
     "benchmark_routes",
     "default_see",
-    "indirect_counts",
-    "normalise_cn",
 ]
 
 OTHER = "OTHER"
@@ -127,23 +127,6 @@ class Benchmark:
     def to_dict(self) -> dict:
         """Return a plain dict (JSON-ready)."""
         return asdict(self)
-
-
-def normalise_cn(cn_code: object) -> str:
-    """Return the CN code as a digit string ('7318 15 42' / 73181542.0 -> '73181542').
-
-    Raises
-    ------
-    CalculationError
-        If the code does not have 4, 6 or 8 digits.
-    """
-    if isinstance(cn_code, float) and cn_code.is_integer():
-        cn_code = int(cn_code)
-    s = "".join(ch for ch in str(cn_code) if not ch.isspace() and ch not in ".-")
-    if not s.isdigit() or len(s) not in (4, 6, 8):
-        msg = f"CN code {cn_code!r}: expected 4, 6 or 8 digits (e.g. '7318 15 42')."
-        raise CalculationError(msg)
-    return s
 
 
 @lru_cache(maxsize=1)
@@ -362,36 +345,6 @@ def default_see(cn_code: object, country: str | None, year: int, *, route: str |
     if len(cn) < 8 and any(r["status"] == "see_below" for r in _match(OTHER if code != UNKNOWN else UNKNOWN, cn)):
         msg = f"CN {cn}: IR 2025/2621 lists this heading per subheading ('see below'); give the full 8-digit CN code."
     raise FactorNotFoundError(msg)
-
-
-def indirect_counts(cn_code: object) -> bool:
-    """Whether indirect emissions count in the embedded emissions of a good.
-
-    Annex II goods of R 2023/956 (iron and steel, aluminium, hydrogen, electricity)
-    count direct emissions only; IR 2025/2621 Annex I marks exactly their indirect
-    default as "N/A".  This reads that marking in the "Other countries and
-    territories" table.
-
-    Parameters
-    ----------
-    cn_code : str
-        CN code.
-
-    Returns
-    -------
-    bool
-        True for cement, fertilisers, agglomerated iron ore (direct + indirect).
-
-    References
-    ----------
-    .. [1] Regulation (EU) 2023/956, Art 7(1) and Annex II.
-    """
-    cn = normalise_cn(cn_code)
-    hit = _match(OTHER, cn)
-    if not hit:
-        msg = f"CN {cn}: not in IR 2025/2621 Annex I; is it a CBAM good?"
-        raise FactorNotFoundError(msg)
-    return "indirect N/A" not in (hit[0]["notes"] or "")
 
 
 def benchmark(cn_code: object, route: str | None = None, column: str = "B", *, year: int = 2026) -> Benchmark:

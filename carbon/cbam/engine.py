@@ -37,9 +37,9 @@ from typing import Any
 import pandas as pd
 
 from carbon.errors import CalculationError, DataQualityWarning, InputError, Problem, did_you_mean
-from carbon.paths import FACTORS_DIR
 from carbon.units import multiplier
 
+from .goods import IR2547_FILE, LEGAL_DIR, R956_FILE, annex_ii, indirect_counts, normalise_cn
 from .model import (
     PFC,
     CbamInput,
@@ -47,11 +47,9 @@ from .model import (
     Precursor,
     ProductionProcess,
     SourceStream,
-    normalise_cn,
 )
 
 __all__ = [
-    "CATEGORY_CN",
     "CbamResult",
     "GoodResult",
     "InstallationResult",
@@ -62,44 +60,12 @@ __all__ = [
     "default_heat_emission_factor",
     "emission_source_emissions",
     "heat_emission_factor",
-    "indirect_counts",
     "is_zero_rated_origin",
     "legal_constants",
     "pfc_emissions",
     "source_stream_emissions",
     "waste_gas_correction",
 ]
-
-LEGAL_DIR = FACTORS_DIR / "sources" / "cbam" / "legal"
-IR2547_FILE = "ir-2025-2547-definitive-period-methodology.txt"
-R956_FILE = "reg-2023-956-cbam-regulation.txt"
-R2083_FILE = "reg-2025-2083-omnibus.txt"
-
-#: Aggregated goods category (template list names) -> CN codes of that category
-#: (IR 2025/2547 Annex I Table 1).  Used to decide Annex II membership of a process or a
-#: purchased precursor when no CN code of its goods is known.
-CATEGORY_CN: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "Cement clinker": ("25231000",),
-        "Cement": ("25232100", "25232900", "25239000"),
-        "Calcined clays": ("25070080",),
-        "Aluminous cement": ("25233000",),
-        "Electricity (export to EU)": ("27160000",),
-        "Nitric acid": ("28080000",),
-        "Urea": ("310210",),
-        "Ammonia": ("2814",),
-        "Mixed fertilisers": ("3105",),
-        "Hydrogen": ("28041000",),
-        "Sintered Ore": ("26011200",),
-        "Pig iron": ("7201",),
-        "Alloys (FeMn, FeCr, FeNi)": ("72021", "72024", "72026"),
-        "Direct reduced iron": ("7203",),
-        "Crude steel": ("7206", "7207", "7218", "7224"),
-        "Iron or steel products": ("7208", "7318"),
-        "Unwrought aluminium": ("7601",),
-        "Aluminium products": ("7604", "7616"),
-    }
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -198,30 +164,10 @@ def legal_constants(directory: str | None = None) -> LegalConstants:
     boiler = _num(m.group(1)) / 100.0
 
     r956 = (d / R956_FILE).read_text(encoding="utf-8").splitlines()
-    start = next(i for i, s in enumerate(r956) if s.strip() == "ANNEX II")
-    end = next(i for i, s in enumerate(r956) if s.strip() == "ANNEX III" and i > start)
-    prefixes: list[str] = []
-    exceptions: list[str] = []
-    in_except = False
-    code_rx = re.compile(r"^(\d{2,4}(?: \d{1,2}){0,3}) \u2013 ")
-    for s in r956[start:end]:
-        s = s.strip()
-        if s.startswith("Except"):
-            in_except = True
-            continue
-        m2 = code_rx.match(s)
-        if not m2:
-            if s.startswith("Carbon dioxide"):
-                in_except = False
-            continue
-        code = m2.group(1).replace(" ", "")
-        (exceptions if in_except else prefixes).append(code)
-    src["annex_ii"] = f"{R956_FILE}:{start + 1}-{end}"
-    r2083 = (d / R2083_FILE).read_text(encoding="utf-8").splitlines()
-    m, src["annex_ii_electricity"] = _find(
-        r2083, r"^(2716 00 00) \u2013 Electrical energy", R2083_FILE, "Annex II electricity"
-    )
-    prefixes.append(m.group(1).replace(" ", ""))
+    annex = annex_ii(directory)
+    prefixes = [e.code for e in annex.entries if not e.exception]
+    exceptions = [e.code for e in annex.entries if e.exception]
+    src["annex_ii"] = annex.source
     a3 = next(i for i, s in enumerate(r956) if s.startswith("1. THIRD COUNTRIES AND TERRITORIES OUTSIDE"))
     exempt = []
     for s in r956[a3 + 1 : a3 + 15]:
@@ -265,50 +211,6 @@ def _gwp(gas: str) -> float:
             stacklevel=3,
         )
     return value
-
-
-def is_annex_ii(cn_code: str) -> bool:
-    """True if the CN code is in Annex II of R 2023/956 (only direct emissions count).
-
-    Parameters
-    ----------
-    cn_code : str
-        CN code, with or without spaces.
-    """
-    code = normalise_cn(cn_code)
-    lc = legal_constants()
-    if not code:
-        return False
-    if any(code.startswith(x) for x in lc.annex_ii_exceptions):
-        return False
-    return any(code.startswith(p) for p in lc.annex_ii_prefixes)
-
-
-def indirect_counts(cn_code: str = "", category: str = "") -> bool:
-    """Whether indirect emissions count in the definitive period for a good.
-
-    Goods listed in Annex II of Regulation (EU) 2023/956 (iron and steel, aluminium,
-    hydrogen, electricity) count direct emissions only (Art. 7(1)); all others (cement,
-    fertilisers, sintered ore, ...) count direct and indirect emissions.
-
-    Parameters
-    ----------
-    cn_code : str
-        CN code of the good; if empty the aggregated goods ``category`` is used.
-    category : str
-        Aggregated goods category (template list name), see :data:`CATEGORY_CN`.
-
-    Returns
-    -------
-    bool
-        True when indirect emissions count (also when the good is unknown: conservative).
-    """
-    if cn_code:
-        return not is_annex_ii(cn_code)
-    codes = CATEGORY_CN.get(category.strip()) if category else None
-    if not codes:
-        return True
-    return not is_annex_ii(codes[0])
 
 
 # --------------------------------------------------------------------------------------
@@ -593,11 +495,22 @@ class ProcessResult:
 class GoodResult:
     """Specific embedded emissions of a good [t CO2e/t].
 
-    ``see_total`` is the embedded emissions of the definitive period:
-    ``see_direct + see_indirect_counted``, i.e. direct only for goods of Annex II of
-    R 2023/956 (steel, aluminium, hydrogen, electricity) except indirect emissions of
-    non-Annex-II precursors (IR 2025/2547 Annex I 3.1); direct + indirect for the others.
-    ``see_direct + see_indirect`` is the template's (transitional) total.
+    Attributes
+    ----------
+    see_direct, see_indirect : float
+        Specific direct and indirect embedded emissions incl. precursors (Annex III B,
+        Eq. 59-62).
+    see_total : float
+        ``see_direct + see_indirect``: the total of the Communication template (its
+        "specific embedded emissions, total"), whatever counts for certificates.
+    see_embedded : float
+        The embedded emissions of the definitive period: ``see_direct +
+        see_indirect_counted``, i.e. direct only for goods of Annex II of R 2023/956
+        (steel, aluminium, hydrogen, electricity) except indirect emissions of
+        non-Annex-II precursors (IR 2025/2547 Annex I 3.1); direct + indirect for the
+        others (R 2023/956 Art 7(1)).  This is what certificates are due on.
+    indirect_counted : bool
+        Whether the good's own indirect emissions count (:func:`carbon.cbam.goods.indirect_counts`).
     """
 
     cn_code: str
@@ -610,15 +523,18 @@ class GoodResult:
     indirect_counted: bool = True
     see_indirect_counted: float = 0.0
     complex: bool = False
+    see_embedded: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
-        """The six public keys."""
+        """The public keys: SEE direct, indirect, total (template) and embedded (definitive period)."""
         return {
             "cn_code": self.cn_code,
             "process": self.process,
             "see_direct": self.see_direct,
             "see_indirect": self.see_indirect,
             "see_total": self.see_total,
+            "see_embedded": self.see_embedded,
+            "indirect_counted": self.indirect_counted,
             "embedded_electricity_mwh_per_t": self.embedded_electricity_mwh_per_t,
         }
 
@@ -1059,12 +975,13 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
                 process=g.process,
                 see_direct=r.see_direct,
                 see_indirect=r.see_indirect,
-                see_total=r.see_direct + r.see_indirect_counted,
+                see_total=r.see_direct + r.see_indirect,
                 embedded_electricity_mwh_per_t=r.embedded_electricity_mwh_per_t,
                 name=g.name,
                 indirect_counted=indirect_counts(cn_code=code),
                 see_indirect_counted=r.see_indirect_counted,
                 complex=r.complex,
+                see_embedded=r.see_direct + r.see_indirect_counted,
             )
         )
     if any(p.electricity for p in inp.processes) or inp.reported_indirect_t is None:

@@ -19,11 +19,14 @@ Conventions
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
+
+from carbon.errors import CalculationError
+
+from .goods import normalise_cn
 
 __all__ = [
     "EF_SOURCE_CODES",
@@ -41,7 +44,6 @@ __all__ = [
     "WasteGas",
     "cbam_input_from_dict",
     "load_cbam_yaml",
-    "normalise_cn",
 ]
 
 SourceMethod = Literal["combustion", "process", "mass_balance"]
@@ -65,26 +67,6 @@ EF_SOURCE_CODES: Mapping[str, str] = MappingProxyType(
 )
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
-
-
-def normalise_cn(code: object) -> str:
-    """Return a CN code as digits only (``"7318 15 42"`` -> ``"73181542"``).
-
-    Parameters
-    ----------
-    code : str or int
-        CN code with or without spaces or dots.
-
-    Returns
-    -------
-    str
-        The digits; empty string for ``None``.
-    """
-    if code is None:
-        return ""
-    if isinstance(code, float) and code.is_integer():
-        code = int(code)
-    return re.sub(r"[\s.]", "", str(code))
 
 
 @dataclass(frozen=True)
@@ -739,9 +721,15 @@ def cbam_input_from_dict(data: Mapping[str, Any], source_file: str = "") -> Cbam
         d["precursors"] = tuple(uses)
         return d
 
-    def prep_precursor(where: str, d: dict) -> dict:
+    def cn(where: str, d: dict) -> None:
         if "cn_code" in d:
-            d["cn_code"] = normalise_cn(d["cn_code"])
+            try:
+                d["cn_code"] = normalise_cn(d["cn_code"])
+            except CalculationError as err:
+                b.problem(f"{where}.cn_code", str(err), "Write the CN code with 4, 6 or 8 digits, e.g. 7318 15 42.")
+
+    def prep_precursor(where: str, d: dict) -> dict:
+        cn(where, d)
         if "purchased_t" in d:
             v = d["purchased_t"]
             d["purchased_t"] = tuple(float(x) for x in (v if isinstance(v, list) else [v]))
@@ -751,8 +739,7 @@ def cbam_input_from_dict(data: Mapping[str, Any], source_file: str = "") -> Cbam
         return d
 
     def prep_good(where: str, d: dict) -> dict:
-        if "cn_code" in d:
-            d["cn_code"] = normalise_cn(d["cn_code"])
+        cn(where, d)
         return d
 
     result = CbamInput(

@@ -31,7 +31,14 @@ def cmd_cbam_calc(a) -> int:
     for p in d["processes"]:
         print(f"  process {p['name']}: {p['activity_level_t']:,.3f} t; attributed direct {p['attributed_direct_t']:,.3f}, indirect {p['attributed_indirect_t']:,.3f}")
     for g in d["goods"]:
-        print(f"  CN {g['cn_code']} ({g['process']}): SEE direct {g['see_direct']:.9g}, indirect {g['see_indirect']:.9g}, total {g['see_total']:.9g} t CO2e/t")
+        print(f"  CN {g['cn_code']} ({g['process']}) specific embedded emissions [t CO2e/t]:")
+        print(f"    direct {g['see_direct']:.9g} + indirect {g['see_indirect']:.9g} = total {g['see_total']:.9g}")
+        rule = (
+            "direct and indirect count"
+            if g["indirect_counted"]
+            else "R 2023/956 Annex II good: only direct emissions count (Art 7(1))"
+        )
+        print(f"    embedded emissions for certificates {g['see_embedded']:.9g} ({rule})")
     return 0
 
 
