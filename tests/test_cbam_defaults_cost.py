@@ -28,6 +28,7 @@ from carbon.cbam.cost import (
 from carbon.cbam.defaults import _benchmarks, _defaults, _index, benchmark, default_see
 from carbon.cbam.goods import indirect_counts
 from carbon.errors import CalculationError, InputError
+from carbon.formats.cbam_template import read_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "factors" / "sources" / "cbam"
@@ -464,7 +465,7 @@ def test_end_to_end_with_engine_example_screws():
     """Part A's engine on the Commission example (CN 7318) -> cost_table, as the CLI does."""
     import carbon.cbam as cb
 
-    res = cb.calculate(cb.read_template(SRC / "eu-cbam-example-steel-screws-and-nuts.xlsx"))
+    res = cb.calculate(read_template(SRC / "eu-cbam-example-steel-screws-and-nuts.xlsx"))
     goods = [{**g, "quantity_t": 100.0} for g in res.to_dict()["goods"]]
     t = cost_table(goods, 2026, PRICE, country="US")
     for row, g in zip(t.rows, goods, strict=True):

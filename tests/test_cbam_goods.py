@@ -34,9 +34,35 @@ from carbon.errors import CalculationError
 from carbon.paths import FACTORS_DIR
 
 #: Annex II of R 2023/956 (lines 1811-1917 of the copy) typed by hand, as prefixes.
-ANNEX_II_STEEL_EXCEPT = ("72022", "720230", "720250", "720270", "720280", "720291", "720292", "720293", "720299", "7204")
+ANNEX_II_STEEL_EXCEPT = (
+    "72022",
+    "720230",
+    "720250",
+    "720270",
+    "720280",
+    "720291",
+    "720292",
+    "720293",
+    "720299",
+    "7204",
+)
 ANNEX_II_73 = ("7301", "7302", "7303", "7304", "7305", "7306", "7307", "7308", "7309", "7310", "7311", "7318", "7326")
-ANNEX_II_76 = ("7601", "7603", "7604", "7605", "7606", "7607", "7608", "7609", "7610", "7611", "7612", "7613", "7614", "7616")
+ANNEX_II_76 = (
+    "7601",
+    "7603",
+    "7604",
+    "7605",
+    "7606",
+    "7607",
+    "7608",
+    "7609",
+    "7610",
+    "7611",
+    "7612",
+    "7613",
+    "7614",
+    "7616",
+)
 
 
 def hand_annex_ii(cn: str) -> bool:
@@ -127,7 +153,14 @@ def test_annexes_are_read_with_their_lines():
         "72029910", "72029930", "72029980", "7204",
     ]  # fmt: skip
     assert a2.entries[-1].code == "27160000" and a2.entries[-1].source.startswith(goods.R2083_FILE)
-    assert {e.sector for e in annex_i().entries} == {"Cement", "Electricity", "Fertilisers", "Iron and steel", "Aluminium", "Chemicals"}
+    assert {e.sector for e in annex_i().entries} == {
+        "Cement",
+        "Electricity",
+        "Fertilisers",
+        "Iron and steel",
+        "Aluminium",
+        "Chemicals",
+    }
     assert engine.legal_constants().annex_ii_exceptions[-1] == "7204"
 
 
@@ -141,7 +174,14 @@ def test_category_codes_are_printed_on_the_cited_lines_of_ir_2547_table_1():
 
 @pytest.mark.parametrize(
     ("raw", "digits"),
-    [("7318 15 42", "73181542"), (73181542.0, "73181542"), ("7318.15.42", "73181542"), ("7318", "7318"), (None, ""), ("", "")],
+    [
+        ("7318 15 42", "73181542"),
+        (73181542.0, "73181542"),
+        ("7318.15.42", "73181542"),
+        ("7318", "7318"),
+        (None, ""),
+        ("", ""),
+    ],
 )
 def test_one_cn_normalisation(raw, digits):
     assert normalise_cn(raw) == digits
@@ -165,6 +205,10 @@ def test_one_definition_of_each_rule():
 def test_yaml_reports_a_bad_cn_code_as_an_input_problem(tmp_path):
     from carbon.errors import InputError
 
-    data = {"installation": {"name": "x"}, "processes": [{"name": "P", "production_t": 1}], "goods": [{"cn_code": "731815", "process": "P"}, {"cn_code": "73181", "process": "P"}]}
+    data = {
+        "installation": {"name": "x"},
+        "processes": [{"name": "P", "production_t": 1}],
+        "goods": [{"cn_code": "731815", "process": "P"}, {"cn_code": "73181", "process": "P"}],
+    }
     with pytest.raises(InputError, match=r"goods\[1\]\.cn_code"):
         cb.cbam_input_from_dict(data)

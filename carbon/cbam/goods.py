@@ -280,7 +280,10 @@ def annex_ii(directory: str | None = None) -> AnnexList:
         msg = f"{R2083_FILE}: the amendment 'in Annex II, the following table is added' (Art 1(29)) was not found."
         raise CalculationError(msg)
     added = _parse_entries(omnibus, at + 1, at + 5, R2083_FILE)
-    added = [AnnexEntry(e.code, e.description.removesuffix("Carbon dioxide\u2019").strip(), "Electricity", False, e.source) for e in added]
+    added = [
+        AnnexEntry(e.code, e.description.removesuffix("Carbon dioxide\u2019").strip(), "Electricity", False, e.source)
+        for e in added
+    ]
     if [e.code for e in added] != ["27160000"]:
         msg = f"{R2083_FILE}:{at + 1}: expected the electricity table (2716 00 00) after Art 1(29), found {added}."
         raise CalculationError(msg)

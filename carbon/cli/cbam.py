@@ -11,11 +11,12 @@ from carbon.cli._common import print_json
 
 def _cbam_input(path: str):
     import carbon.cbam as cbam
+    from carbon.formats.cbam_template import read_template
 
     p = Path(path)
     if p.suffix.lower() in (".yaml", ".yml", ".json"):
         return cbam.load_cbam_yaml(p)
-    return cbam.read_template(p)
+    return read_template(p)
 
 
 def cmd_cbam_calc(a) -> int:
@@ -104,10 +105,11 @@ def cmd_cbam_cost(a) -> int:
 
 def cmd_cbam_template(a) -> int:
     import carbon.cbam as cbam
+    from carbon.formats.cbam_template import write_template
 
     inp = _cbam_input(a.file)
     res = cbam.calculate(inp)
-    p = cbam.write_template(inp, res, a.output)
+    p = write_template(inp, res, a.output)
     print(f"wrote {p}")
     return 0
 
