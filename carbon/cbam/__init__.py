@@ -17,7 +17,7 @@ Default values, benchmarks, certificates and cost live in :mod:`carbon.cbam.defa
 :mod:`carbon.cbam.cost` (imported when available).
 """
 
-from . import cost, defaults, goods, model, taiwan
+from . import cost, defaults, from_inventory, goods, model
 from .engine import (
     CbamResult,
     GoodResult,
@@ -70,6 +70,7 @@ __all__ = [
     "cost",
     "default_heat_emission_factor",
     "defaults",
+    "from_inventory",
     "goods",
     "heat_emission_factor",
     "indirect_counts",
@@ -77,5 +78,4 @@ __all__ = [
     "load_cbam_yaml",
     "model",
     "normalise_cn",
-    "taiwan",
 ]

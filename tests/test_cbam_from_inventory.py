@@ -12,7 +12,7 @@ import pytest
 
 import carbon.cbam as cb
 from carbon.cbam import cost
-from carbon.cbam.taiwan import (
+from carbon.cbam.from_inventory import (
     ELECTRICITY_RULE,
     build_installation,
     carbon_price_from_fee,
