@@ -318,39 +318,14 @@ def good_cost(
     if cscf is None:
         notes.append(f"CSCF {c_param.value} ({c_param.status}: {c_param.source})")
     counts_indirect = indirect_counts(cn)
-    basis = "default" if see_direct is None and see_indirect is None else "actual"
-    r_used = route
-    if basis == "default":
-        d = default_see(cn, country, year, route=route if cn.startswith("2523") else None)
-        see_d, see_i = d.direct, d.indirect
-        see = d.with_markup
-        sources.append(d.source)
-        if d.fallback:
-            notes.append(d.fallback)
-        notes.append(f"default value {d.total} + mark-up {d.markup:.6g} = {d.with_markup:.6g} t CO2e/t ({year})")
-        r_used = route or _default_route(cn, d.route, notes) or None
-        column = "B"
+    if see_direct is None and see_indirect is None:
+        basis, column = "default", "B"
+        see_d, see_i, see, r_used = _default_basis(cn, country, year, route, notes, sources)
     else:
-        if see_direct is None:
-            msg = f"CN {cn}: actual see_indirect given without see_direct; give both (t CO2e/t)."
-            raise CalculationError(msg)
-        see_d = float(see_direct)
-        see_i = None if see_indirect is None else float(see_indirect)
-        see = see_d + (see_i or 0.0) if counts_indirect else see_d  # R 2023/956 Art 7(1), Annex II
-        if see_counted is not None and not math.isnan(float(see_counted)):
-            if abs(float(see_counted) - see) > 1e-9:
-                notes.append(
-                    f"SEE counted {float(see_counted):.6g} from the engine instead of {see:.6g} (e.g. indirect "
-                    "emissions of non-Annex-II precursors, IR 2025/2547 Annex I §3.1)"
-                )
-            see = float(see_counted)
-        if not counts_indirect and see_i:
-            notes.append("indirect emissions reported but not counted (R 2023/956 Annex II good: direct only)")
-        column = "A"
-    embedded = q * see
+        basis, column, r_used = "actual", "A", route
+        see_d, see_i, see = _actual_basis(cn, see_direct, see_indirect, see_counted, counts_indirect, notes)
     if sefa is not None:
-        sefa_v = float(sefa)
-        bm = math.nan
+        sefa_v, bm = float(sefa), math.nan
         notes.append("SEFA given by the caller")
     else:
         bm_obj = benchmark(cn, route=r_used, column=column, year=year)
@@ -361,41 +336,10 @@ def good_cost(
         r_used = bm_obj.route or r_used
         sefa_v = f.value * c * bm  # IR 2025/2620 Eq 2 / Eq 6
         if basis == "actual":
-            for p in precursors:
-                if p.eu_origin:
-                    continue
-                s_i = p.sefa
-                if s_i is None:
-                    b_i = benchmark(p.cn_code, route=p.route, column="B", year=year)
-                    s_i = f.value * c * b_i.value
-                    sources.append(b_i.source)
-                sefa_v += float(p.mass_t_per_t) * s_i  # Eq 4
-            if not precursors:
-                rts = [r_used] if r_used else (benchmark_routes(cn, "B") or [None])
-                try:
-                    col_b = sorted({benchmark(cn, route=x, column="B", year=year).value for x in rts})
-                except CalculationError:
-                    col_b = [bm]
-                if any(abs(b - bm) > 1e-12 for b in col_b):
-                    notes.append(
-                        f"complex good: Column A ({bm}) covers the own process only; without precursors (Eq 4) the "
-                        f"free-allocation adjustment is understated (Column B: {', '.join(f'{b:g}' for b in col_b)})"
-                    )
+            sefa_v += _precursors_sefa(cn, precursors, r_used, bm, f.value * c, year, notes, sources)
+    embedded = q * see
     faa = sefa_v * q  # Eq 1
-    cp_t = 0.0
-    if carbon_price is not None:
-        if basis == "default" and carbon_price.kind != "default":
-            notes.append(
-                "carbon price paid not deducted: with default values only yearly default carbon prices may be "
-                "claimed (R 2023/956 Art 9(4))"
-            )
-        else:
-            covered = see if carbon_price.covered_t_per_t is None else min(see, float(carbon_price.covered_t_per_t))
-            cp_t = covered * q * float(carbon_price.eur_per_t) / price  # Art 9: EUR paid -> certificates
-            notes.append(
-                f"carbon price {carbon_price.eur_per_t:.4g} EUR/t on {covered:.6g} t CO2e/t = {cp_t:.6g} certificates "
-                "(conversion per the future Art 9(5) implementing act may differ)"
-            )
+    cp_t = _carbon_price_certificates(carbon_price, basis, see, q, price, notes)
     certificates = max(0.0, embedded - faa - cp_t)  # Art 6(2)(c); never negative per good
     cost = certificates * price
     return GoodCost(
@@ -424,6 +368,102 @@ def good_cost(
         notes=tuple(notes),
         sources=tuple(dict.fromkeys(sources)),
     )
+
+
+def _default_basis(
+    cn: str, country: str | None, year: int, route: str | None, notes: list[str], sources: list[str]
+) -> tuple[float | None, float | None, float, str | None]:
+    """(direct, indirect, SEE incl. mark-up, route) on default values (IR 2025/2621 Annex I)."""
+    d = default_see(cn, country, year, route=route if cn.startswith("2523") else None)
+    sources.append(d.source)
+    if d.fallback:
+        notes.append(d.fallback)
+    notes.append(f"default value {d.total} + mark-up {d.markup:.6g} = {d.with_markup:.6g} t CO2e/t ({year})")
+    r_used = route or _default_route(cn, d.route, notes) or None
+    return d.direct, d.indirect, d.with_markup, r_used
+
+
+def _actual_basis(
+    cn: str,
+    see_direct: float | None,
+    see_indirect: float | None,
+    see_counted: float | None,
+    counts_indirect: bool,
+    notes: list[str],
+) -> tuple[float, float | None, float]:
+    """(direct, indirect, SEE that counts) on actual values (R 2023/956 Art 7(1), Annex II)."""
+    if see_direct is None:
+        msg = f"CN {cn}: actual see_indirect given without see_direct; give both (t CO2e/t)."
+        raise CalculationError(msg)
+    see_d = float(see_direct)
+    see_i = None if see_indirect is None else float(see_indirect)
+    see = see_d + (see_i or 0.0) if counts_indirect else see_d
+    if see_counted is not None and not math.isnan(float(see_counted)):
+        if abs(float(see_counted) - see) > 1e-9:
+            notes.append(
+                f"SEE counted {float(see_counted):.6g} from the engine instead of {see:.6g} (e.g. indirect "
+                "emissions of non-Annex-II precursors, IR 2025/2547 Annex I §3.1)"
+            )
+        see = float(see_counted)
+    if not counts_indirect and see_i:
+        notes.append("indirect emissions reported but not counted (R 2023/956 Annex II good: direct only)")
+    return see_d, see_i, see
+
+
+def _precursors_sefa(
+    cn: str,
+    precursors: Sequence[FaaPrecursor],
+    r_used: str | None,
+    bm: float,
+    factor: float,
+    year: int,
+    notes: list[str],
+    sources: list[str],
+) -> float:
+    """``sum m_i x SEFA_i`` of the precursors of a complex good (IR 2025/2620 Eq 4), noting when none are given."""
+    total = 0.0
+    for p in precursors:
+        if p.eu_origin:
+            continue
+        s_i = p.sefa
+        if s_i is None:
+            b_i = benchmark(p.cn_code, route=p.route, column="B", year=year)
+            s_i = factor * b_i.value
+            sources.append(b_i.source)
+        total += float(p.mass_t_per_t) * s_i  # Eq 4
+    if not precursors:
+        rts = [r_used] if r_used else (benchmark_routes(cn, "B") or [None])
+        try:
+            col_b = sorted({benchmark(cn, route=x, column="B", year=year).value for x in rts})
+        except CalculationError:
+            col_b = [bm]
+        if any(abs(b - bm) > 1e-12 for b in col_b):
+            notes.append(
+                f"complex good: Column A ({bm}) covers the own process only; without precursors (Eq 4) the "
+                f"free-allocation adjustment is understated (Column B: {', '.join(f'{b:g}' for b in col_b)})"
+            )
+    return total
+
+
+def _carbon_price_certificates(
+    carbon_price: CarbonPricePaid | None, basis: str, see: float, q: float, price: float, notes: list[str]
+) -> float:
+    """Certificates taken off for the carbon price paid in the country of origin (R 2023/956 Art 9)."""
+    if carbon_price is None:
+        return 0.0
+    if basis == "default" and carbon_price.kind != "default":
+        notes.append(
+            "carbon price paid not deducted: with default values only yearly default carbon prices may be "
+            "claimed (R 2023/956 Art 9(4))"
+        )
+        return 0.0
+    covered = see if carbon_price.covered_t_per_t is None else min(see, float(carbon_price.covered_t_per_t))
+    cp_t = covered * q * float(carbon_price.eur_per_t) / price  # Art 9: EUR paid -> certificates
+    notes.append(
+        f"carbon price {carbon_price.eur_per_t:.4g} EUR/t on {covered:.6g} t CO2e/t = {cp_t:.6g} certificates "
+        "(conversion per the future Art 9(5) implementing act may differ)"
+    )
+    return cp_t
 
 
 def compare_actual_default(

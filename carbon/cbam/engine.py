@@ -28,7 +28,7 @@ import graphlib
 import math
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -196,12 +196,12 @@ def _gwp(gas: str) -> float:
     value it is cross-checked and a mismatch is reported as a warning; the legal value is
     used.
     """
+    from carbon.gwp import gwp_value
+
     value = legal_constants().gwp[gas]
     try:
-        from carbon.gwp import gwp_value
-
         other = gwp_value(gas, "AR5")
-    except Exception:  # carbon.gwp absent or its data not built: legal text only
+    except LookupError:  # GWPError: the gas is not in carbon.gwp's AR5 table: legal text only
         return value
     if not math.isclose(other, value, rel_tol=1e-9):
         warnings.warn(
@@ -841,7 +841,28 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
     _check_names(inp)
     where = inp.source_file or None
     by_source = _source_co2e(inp)
+    attribution = _attribution(inp, where)
+    rows, inst_direct, inst_bio = _source_rows(inp, attribution)
+    attr = {p.name: _attribute(p, by_source, where) for p in inp.processes}
+    counted = _indirect_rule(inp)
+    sol = _solve_chain(inp, attr, counted)
+    proc_results = tuple(_process_result(p, attr[p.name], sol[p.name], counted(p)) for p in inp.processes)
+    if any(p.electricity for p in inp.processes) or inp.reported_indirect_t is None:
+        indirect = float(sum(a["attr_ind"] for a in attr.values()))
+    else:
+        indirect = float(inp.reported_indirect_t)
+    return CbamResult(
+        installation=InstallationResult(direct_t=inst_direct, indirect_t=indirect, biomass_co2_t=inst_bio),
+        processes=proc_results,
+        goods=_good_results(inp, proc_results),
+        source_rows=tuple(MappingProxyType(r) for r in rows),
+        period=_period(inp),
+        entity=inp.installation.name,
+    )
 
+
+def _attribution(inp: CbamInput, where: str | None) -> dict[str, list[str]]:
+    """Source name -> processes that take a share of it; shares of one source must not exceed 1."""
     attribution: dict[str, list[str]] = {}
     share_sum: dict[str, float] = {}
     for p in inp.processes:
@@ -861,13 +882,11 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
                 for n in over
             ]
         )
-    rows, inst_direct, inst_bio = _source_rows(inp, attribution)
+    return attribution
 
-    attr = {p.name: _attribute(p, by_source, where) for p in inp.processes}
-    procs = {p.name: p for p in inp.processes}
-    purchased = {q.name: q for q in inp.precursors}
 
-    # which processes' outputs count indirect emissions (Annex II of R 2023/956)
+def _indirect_rule(inp: CbamInput) -> Callable[[ProductionProcess], bool]:
+    """Whether a process's own indirect emissions count: by the CN code of its first good, else its category."""
     proc_goods: dict[str, list[str]] = {}
     for g in inp.goods:
         proc_goods.setdefault(g.process, []).append(normalise_cn(g.cn_code))
@@ -878,12 +897,17 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
             return indirect_counts(cn_code=codes[0])
         return indirect_counts(category=p.category)
 
-    # topological order over internal precursors (Annex III B recursion)
+    return counted
+
+
+def _process_order(inp: CbamInput) -> list[str]:
+    """Processes in topological order over internal precursors (Annex III B recursion)."""
+    procs = {p.name for p in inp.processes}
     ts: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for p in inp.processes:
         ts.add(p.name, *[u.precursor for u in p.precursors if u.precursor in procs and u.precursor != p.name])
     try:
-        order = list(ts.static_order())
+        return [n for n in ts.static_order() if n in procs]
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
         raise CalculationError(
@@ -894,42 +918,52 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
             "joint process) or remove the circular flow (e.g. scrap returned is not a precursor, Annex II F)."
         ) from None
 
+
+def _precursor_see(
+    inp: CbamInput, name: str, use_mass_t: float, sol: Mapping[str, dict[str, float]], consumer: str
+) -> tuple[float, float, float, float]:
+    """(direct, indirect, counted indirect, electricity) per tonne of a precursor.
+
+    Internal precursors take their own solution; purchased ones their SEE (zero for
+    zero-rated origins).  Cross rule IR 2025/2547 Annex I 3.1: a precursor's indirect
+    emissions count when the precursor is not an Annex II good, whatever the complex good is.
+    """
+    if name in sol:
+        s = sol[name]
+        if math.isnan(s["dir"]):
+            raise CalculationError(
+                f"Process '{consumer}' consumes {use_mass_t} t from process '{name}' whose "
+                "activity level is zero; enter the production of that process (Annex II F)."
+            )
+        return s["dir"], s["ind"], s["cnt"], s["el"]
+    q = next(x for x in inp.precursors if x.name == name)
+    zero = _is_zero_rated(q)
+    p_dir = 0.0 if zero else q.see_direct
+    p_ind = 0.0 if zero else q.see_indirect
+    p_cnt = p_ind if indirect_counts(cn_code=q.cn_code, category=q.category) else 0.0
+    return p_dir, p_ind, p_cnt, q.specific_electricity_mwh_per_t or 0.0
+
+
+def _solve_chain(
+    inp: CbamInput, attr: Mapping[str, Mapping[str, float]], counted: Callable[[ProductionProcess], bool]
+) -> dict[str, dict[str, float]]:
+    """SEE per process, precursors first: ``SEE = AttrEm/AL + sum m_i SEE_i`` (Annex III B, Eq. 59-62)."""
+    procs = {p.name: p for p in inp.processes}
     sol: dict[str, dict[str, float]] = {}
-    for name in order:
-        if name not in procs:
-            continue
-        p = procs[name]
-        a = attr[name]
+    for name in _process_order(inp):
+        p, a = procs[name], attr[name]
         al = p.activity_level_t
         if al <= 0:
             sol[name] = {"dir": math.nan, "ind": math.nan, "cnt": math.nan, "el": math.nan, "complex": False}
             continue
-        own_counted = counted(p)
-        dir_, ind, cnt, el = a["attr_dir"] / al, a["attr_ind"] / al, 0.0, a["el_mwh"] / al
-        cnt = ind if own_counted else 0.0
+        dir_, ind, el = a["attr_dir"] / al, a["attr_ind"] / al, a["el_mwh"] / al
+        cnt = ind if counted(p) else 0.0
         is_complex = False
         for u in p.precursors:
             if u.precursor == name:
                 continue  # same production process: not added again (Annex III B)
             m = u.mass_t / al
-            if u.precursor in procs:
-                s = sol[u.precursor]
-                if math.isnan(s["dir"]):
-                    raise CalculationError(
-                        f"Process '{name}' consumes {u.mass_t} t from process '{u.precursor}' whose "
-                        "activity level is zero; enter the production of that process (Annex II F)."
-                    )
-                # cross rule IR 2025/2547 Annex I 3.1: a precursor's indirect emissions count
-                # when the precursor is not an Annex II good, whatever the complex good is
-                p_dir, p_ind, p_cnt, p_el = s["dir"], s["ind"], s["cnt"], s["el"]
-            else:
-                q = purchased[u.precursor]
-                zero = _is_zero_rated(q)
-                p_dir = 0.0 if zero else q.see_direct
-                p_ind = 0.0 if zero else q.see_indirect
-                q_counts = indirect_counts(cn_code=q.cn_code, category=q.category)
-                p_cnt = p_ind if q_counts else 0.0
-                p_el = q.specific_electricity_mwh_per_t or 0.0
+            p_dir, p_ind, p_cnt, p_el = _precursor_see(inp, u.precursor, u.mass_t, sol, name)
             dir_ += m * p_dir
             ind += m * p_ind
             cnt += m * p_cnt
@@ -937,30 +971,34 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
             if m > 0 and (p_dir or p_ind):
                 is_complex = True
         sol[name] = {"dir": dir_, "ind": ind, "cnt": cnt, "el": el, "complex": is_complex}
+    return sol
 
-    proc_results = []
-    for p in inp.processes:
-        a, s = attr[p.name], sol[p.name]
-        proc_results.append(
-            ProcessResult(
-                name=p.name,
-                activity_level_t=p.activity_level_t,
-                attributed_direct_t=a["attr_dir"],
-                attributed_indirect_t=a["attr_ind"],
-                direct_emissions_t=a["dir_star"],
-                heat_t=a["heat"],
-                waste_gas_t=a["wg"],
-                electricity_produced_t=a["el_prod"],
-                see_direct=s["dir"],
-                see_indirect=s["ind"],
-                see_indirect_counted=s["cnt"],
-                embedded_electricity_mwh_per_t=s["el"],
-                indirect_counted=counted(p),
-                complex=bool(s["complex"]),
-            )
-        )
+
+def _process_result(
+    p: ProductionProcess, a: Mapping[str, float], s: Mapping[str, float], counted: bool
+) -> ProcessResult:
+    return ProcessResult(
+        name=p.name,
+        activity_level_t=p.activity_level_t,
+        attributed_direct_t=a["attr_dir"],
+        attributed_indirect_t=a["attr_ind"],
+        direct_emissions_t=a["dir_star"],
+        heat_t=a["heat"],
+        waste_gas_t=a["wg"],
+        electricity_produced_t=a["el_prod"],
+        see_direct=s["dir"],
+        see_indirect=s["ind"],
+        see_indirect_counted=s["cnt"],
+        embedded_electricity_mwh_per_t=s["el"],
+        indirect_counted=counted,
+        complex=bool(s["complex"]),
+    )
+
+
+def _good_results(inp: CbamInput, proc_results: tuple[ProcessResult, ...]) -> tuple[GoodResult, ...]:
+    """One result per good: its process's SEE, total (template) and embedded (definitive period)."""
     by_name = {r.name: r for r in proc_results}
-    good_results = []
+    out = []
     for g in inp.goods:
         r = by_name[g.process]
         if math.isnan(r.see_direct):
@@ -969,7 +1007,7 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
                 "specific embedded emissions are undefined; enter the production in tonnes (Annex II F)."
             )
         code = normalise_cn(g.cn_code)
-        good_results.append(
+        out.append(
             GoodResult(
                 cn_code=code,
                 process=g.process,
@@ -984,20 +1022,14 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
                 see_embedded=r.see_direct + r.see_indirect_counted,
             )
         )
-    if any(p.electricity for p in inp.processes) or inp.reported_indirect_t is None:
-        indirect = float(sum(a["attr_ind"] for a in attr.values()))
-    else:
-        indirect = float(inp.reported_indirect_t)
-    period = ""
-    if inp.period_start is not None:
-        period = str(inp.period_start.year)
-        if inp.period_end is not None and inp.period_end.year != inp.period_start.year:
-            period += f"-{inp.period_end.year}"
-    return CbamResult(
-        installation=InstallationResult(direct_t=inst_direct, indirect_t=indirect, biomass_co2_t=inst_bio),
-        processes=tuple(proc_results),
-        goods=tuple(good_results),
-        source_rows=tuple(MappingProxyType(r) for r in rows),
-        period=period,
-        entity=inp.installation.name,
-    )
+    return tuple(out)
+
+
+def _period(inp: CbamInput) -> str:
+    """Reporting period as years (``"2026"`` or ``"2025-2026"``)."""
+    if inp.period_start is None:
+        return ""
+    period = str(inp.period_start.year)
+    if inp.period_end is not None and inp.period_end.year != inp.period_start.year:
+        period += f"-{inp.period_end.year}"
+    return period
