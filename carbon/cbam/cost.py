@@ -493,6 +493,10 @@ def compare_actual_default(
     -------
     tuple of GoodCost
         ``(actual, default)``.
+
+    References
+    ----------
+    Regulation (EU) 2023/956 Art 7, Art 31; IR (EU) 2025/2620 Eq 1-6; IR (EU) 2025/2621 Annex I.
     """
     actual = good_cost(
         cn_code,
@@ -535,6 +539,10 @@ def projection(
     list of GoodCost
         One per year: certificates rise as the CBAM factor falls (and, with defaults,
         as the mark-up rises to 2028).
+
+    References
+    ----------
+    Regulation (EU) 2023/956 Art 31; Directive 2003/87/EC Art 10a(1a) (CBAM factor 2026-2034).
     """
     out = []
     for y in years:
@@ -695,6 +703,11 @@ def cost_table(
     ------
     InputError
         Listing every good that could not be costed (missing field, unknown CN ...).
+
+    References
+    ----------
+    Regulation (EU) 2023/956 Art 2a (de minimis, inserted by R 2025/2083), Art 6(2)(c), Art 7, Art 9, Art 31;
+    IR (EU) 2025/2620 Eq 1-6; IR (EU) 2025/2621 Annex I.
     """
     price = _check_price(price_eur)
     rows: list[GoodCost] = []

@@ -382,6 +382,10 @@ def benchmark(cn_code: object, route: str | None = None, column: str = "B", *, y
     --------
     >>> benchmark("73181542", route="C").value
     1.364
+
+    References
+    ----------
+    IR (EU) 2025/2620 Annex (benchmarks) and Eq 2-6; Regulation (EU) 2023/956 Art 31.
     """
     column = column.upper()
     if column not in ("A", "B"):
@@ -447,6 +451,10 @@ def benchmark_routes(cn_code: object, column: str = "B") -> list[str]:
     -------
     list of str
         E.g. ``["C", "D", "E"]``.
+
+    References
+    ----------
+    IR (EU) 2025/2620 Annex; IR (EU) 2025/2621 Annex I (route printed with the default value).
     """
     cn = normalise_cn(cn_code)
     return sorted({r["route"] for r in _bm_index().get((cn, column.upper()), [])} - {""})

@@ -251,6 +251,10 @@ def source_stream_emissions(s: SourceStream) -> tuple[float, float]:
     -------
     tuple of float
         (fossil CO2 [t], biomass CO2 [t]).
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.3.1 (Eq. 5-11), B.3.2 (Eq. 12-15), B.3.3 (biomass).
     """
     if s.method == "mass_balance":
         if s.carbon_content is None:
@@ -268,7 +272,21 @@ def source_stream_emissions(s: SourceStream) -> tuple[float, float]:
 
 
 def source_stream_energy_tj(s: SourceStream) -> float | None:
-    """Energy content of a source stream [TJ] (``AD x NCV``), ``None`` if unknown."""
+    """Energy content of a source stream [TJ] (``AD x NCV``), ``None`` if unknown.
+
+    Parameters
+    ----------
+    s : SourceStream
+
+    Returns
+    -------
+    float or None
+        ``AD x NCV`` [TJ].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.3.1, Eq. 6.
+    """
     if s.activity_unit == "TJ":
         return s.activity
     if s.ncv is None:
@@ -286,6 +304,14 @@ def emission_source_emissions(e: EmissionSource) -> tuple[float, float, float]:
     -------
     tuple of float
         (mass of gas [t], fossil CO2e [t], biomass CO2 [t]).
+
+    Parameters
+    ----------
+    e : EmissionSource
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.6 (Eq. 16-18), G Table 6 (GWP).
     """
     if e.mass_t is not None:
         mass = float(e.mass_t)
@@ -312,6 +338,14 @@ def pfc_emissions(p: PFC) -> tuple[float, float, float]:
     -------
     tuple of float
         (CF4 [t], C2F6 [t], CO2e [t]), all after the collection-efficiency correction.
+
+    Parameters
+    ----------
+    p : PFC
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.7 (Eq. 20-26), G Tables 2, 3, 6.
     """
     if p.method == "slope":
         aem = p.aem if p.aem is not None else (p.frequency or 0.0) * (p.duration or 0.0)
@@ -354,6 +388,15 @@ def heat_emission_factor(
         eta of the heat production [fraction].
     flue_gas_cleaning_t : float
         Em_FGC [t CO2].
+
+    Returns
+    -------
+    float
+        [t CO2/TJ heat].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.2 (Eq. 44-45).
     """
     ef_ng = legal_constants().ef_natural_gas
     energy = 0.0
@@ -374,6 +417,20 @@ def default_heat_emission_factor(fuel_ef: float) -> float:
 
     The standard EF of the fuel most used in the country's industrial sector divided by
     the boiler efficiency of 90 % (read from the legal text).
+
+    Parameters
+    ----------
+    fuel_ef : float
+        Standard emission factor of the fuel [t CO2/TJ].
+
+    Returns
+    -------
+    float
+        [t CO2/TJ heat].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.2 (2).
     """
     return fuel_ef / legal_constants().boiler_efficiency
 
@@ -406,6 +463,10 @@ def chp_emission_factors(
     -------
     tuple of float
         (EF heat [t CO2/TJ], EF electricity [t CO2/MWh]).
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.2 (Eq. 46-52), Annex III C (reference efficiencies).
     """
     fuels = [(float(a), float(b)) for a, b in fuels]
     e_in = sum(a for a, _ in fuels)
@@ -429,6 +490,15 @@ def waste_gas_correction(amount_tj: float, direction: str) -> float:
     amount_tj : float
         V x NCV of the waste gas [TJ].
     direction : {'import', 'export'}
+
+    Returns
+    -------
+    float
+        [t CO2].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.3 (Eq. 53-54), Annex II G Table 1.
     """
     lc = legal_constants()
     corr = lc.corr_eta if direction == "export" else 1.0
@@ -794,6 +864,19 @@ def is_zero_rated_origin(country: str) -> bool:
 
     The Union (``"EU"`` or a Member State code) and the countries and territories of
     Annex III point 1 of Regulation (EU) 2023/956 (IR 2025/2547 Annex III B).
+
+    Parameters
+    ----------
+    country : str
+        ISO 3166-1 alpha-2 code or English name.
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III B; Regulation (EU) 2023/956 Annex III point 1.
     """
     c = (country or "").strip()
     if not c:

@@ -872,6 +872,17 @@ def installation_from_inventory(result: Any, **kwargs: Any) -> CbamInput:
     CbamInput
         Source streams, processes with attributed sources and electricity, goods and
         precursors; see :func:`build_installation` for the rules and the working.
+
+    Parameters
+    ----------
+    result : carbon.inventory.InventoryResult
+        The calculated inventory.
+    **kwargs
+        As :func:`build_installation`.
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.1, B.3, D.4; Annex III A.3.
     """
     return build_installation(result, **kwargs).cbam_input
 
@@ -899,6 +910,10 @@ def fee_covered_t_per_t(result: Any, process: str) -> float:
     -------
     float
         [t CO2e/t]
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.3 (Eq. 55-57); Regulation (EU) 2023/956 Art 7(1), Art 9.
     """
     p = result.process(process)
     if p.activity_level_t <= 0:

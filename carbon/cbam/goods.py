@@ -382,7 +382,22 @@ CATEGORY_SOURCE: Mapping[str, tuple[str, ...]] = MappingProxyType(
 
 
 def category_of(category: str) -> tuple[str, ...]:
-    """CN codes of an aggregated goods category (case and outer spaces ignored; () if unknown)."""
+    """CN codes of an aggregated goods category (case and outer spaces ignored; () if unknown).
+
+    Parameters
+    ----------
+    category : str
+        Aggregated goods category as the template names it.
+
+    Returns
+    -------
+    tuple of str
+        CN codes (see :data:`CATEGORY_CN`).
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex I point 2, Table 1.
+    """
     key = category.strip().lower()
     for name, codes in CATEGORY_CN.items():
         if name.lower() == key:

@@ -711,6 +711,21 @@ def cbam_input_from_dict(data: Mapping[str, Any], source_file: str = "") -> Cbam
     ------
     carbon.errors.InputError
         Listing every problem with its key path.
+
+    Parameters
+    ----------
+    data : mapping
+        Plain data with the keys of :func:`load_cbam_yaml`.
+    source_file : str
+        File the data came from, for messages.
+
+    Returns
+    -------
+    CbamInput
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II (monitoring), Annex III (attribution), Annex IV (communication).
     """
     from carbon.errors import InputError
 
@@ -828,6 +843,10 @@ def load_cbam_yaml(path: str | Any) -> CbamInput:
     ------
     carbon.errors.InputError
         Unknown keys (with suggestions), wrong types, unreadable YAML.
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B (source streams, Eq. 5-26), Annex III A.3, B (Eq. 55-63), Annex IV.
     """
     from pathlib import Path
 

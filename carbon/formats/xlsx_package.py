@@ -219,6 +219,10 @@ def cell_xml(coord: str, style: str | None, value: Any, date1904: bool = False) 
     ------
     CalculationError
         NaN or infinite numbers.
+
+    References
+    ----------
+    ECMA-376 Part 1 §18.3.1.4 (c), §18.3.1.53 (is), §18.17.4 (date serial numbers).
     """
     c = ET.Element("c", {"r": coord})
     if style is not None:
@@ -298,6 +302,10 @@ def patch_sheet(xml: str, updates: Mapping[str, Any], unlocked: set[int], sheet:
     ------
     CalculationError
         A cell is locked or does not exist in the sheet.
+
+    References
+    ----------
+    ECMA-376 Part 1 §18.3.1.73 (row), §18.3.1.4 (c), §18.8.33 (protection).
     """
     by_row: dict[int, dict[str, Any]] = {}
     for coord, v in updates.items():
@@ -324,7 +332,21 @@ def patch_sheet(xml: str, updates: Mapping[str, Any], unlocked: set[int], sheet:
 
 
 def set_full_calc_on_load(workbook_xml: str) -> str:
-    """``xl/workbook.xml`` with ``fullCalcOnLoad="1"`` on ``<calcPr>`` (unchanged if it has none)."""
+    """``xl/workbook.xml`` with ``fullCalcOnLoad="1"`` on ``<calcPr>`` (unchanged if it has none).
+
+    Parameters
+    ----------
+    workbook_xml : str
+        The ``xl/workbook.xml`` part.
+
+    Returns
+    -------
+    str
+
+    References
+    ----------
+    ECMA-376 Part 1 §18.2.2 (calcPr, fullCalcOnLoad).
+    """
     m = re.search(r"<calcPr\b[^>]*?/?>", workbook_xml)
     if not m:
         return workbook_xml
@@ -353,6 +375,10 @@ def write_package(book: Book, new_parts: Mapping[str, bytes], out_path: str | Pa
     Returns
     -------
     Path
+
+    References
+    ----------
+    ECMA-376 Part 2 (Open Packaging Conventions).
     """
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,10 @@ def country_codes(book: Book) -> dict[str, tuple[str, str]]:
     -------
     dict
         Empty when the workbook has no code lists.
+
+    References
+    ----------
+    Commission "CBAM Communication template for installations" v2.1.1, sheet c_CodeLists.
     """
     try:
         codes = book.cells("c_CodeLists", frozenset({"F", "G"}))
@@ -64,6 +68,10 @@ def goods_categories(book: Book) -> list[str]:
     -------
     list of str
         Empty when the workbook has no such list.
+
+    References
+    ----------
+    Commission template v2.1.1, defined name CONST_LIST_Goods; IR (EU) 2025/2547 Annex I Table 1.
     """
     ref = book.defined_names.get("CONST_LIST_Goods", "")
     m = re.fullmatch(r"Parameters_Constants!\$?([A-Z]+)\$?(\d+):\$?[A-Z]+\$?(\d+)", ref)
