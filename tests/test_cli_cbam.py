@@ -62,3 +62,20 @@ def test_cbam_template_written_and_opens(tmp_path):
     again = json.loads(cli("cbam", "calc", str(out), "--json"))
     first = json.loads(cli("cbam", "calc", str(EXAMPLE), "--json"))
     assert again == first
+
+
+def test_cbam_cost_of_the_example_unchanged_by_the_restructuring():
+    """Figures saved from `carbon cbam cost` before issue #10's move (commit eb0ca20), to the last digit.
+
+    Certificates = 100 t x (SEE direct - 0.975 x BM* 0.038) per good (IR 2025/2620 Eq 1-2; CSCF 1.0).
+    """
+    d = json.loads(cli("cbam", "cost", str(EXAMPLE), "--year", "2026", "--price", "80", "--quantity", "100", "--json"))
+    assert d["certificates"] == 388.5285796269727
+    assert d["cost_eur"] == 31082.286370157817
+    assert d["default_certificates"] == 350.07680000000005
+    assert [(g["cn_code"], g["certificates"], g["see_counted_t_per_t"]) for g in d["goods"]] == [
+        ("73181542", 196.98882352941172, 2.0069382352941174),
+        ("73181535", 191.53975609756097, 1.9524475609756098),
+    ]
+    for g in d["goods"]:
+        assert g["certificates"] == pytest.approx(100 * (g["see_counted_t_per_t"] - 0.975 * 0.038), rel=1e-12)
