@@ -456,3 +456,21 @@ def test_template_categories_match_the_engine_and_are_spelled_exactly(tmp_path):
     bad = CbamInput(**{**inp.__dict__, "processes": (ProductionProcess("Calciner", "Calcined clayz"),)})
     with pytest.raises(InputError, match="Calcined clays"):
         write_template(bad, None, tmp_path / "bad.xlsx")
+
+
+def test_hostile_text_is_written_as_escaped_inline_text_never_a_formula(tmp_path, ex4_input):
+    """Text cells are built with ElementTree: markup is escaped, control characters dropped, '=' stays text."""
+    import dataclasses
+
+    evil = '=HYPERLINK("http://x.example","click") <b>&amp;</b>\x01\x1f'
+    inst = dataclasses.replace(ex4_input.installation, name=evil, city="+cmd|' /C calc'!A0")
+    out = write_template(dataclasses.replace(ex4_input, installation=inst), None, tmp_path / "evil.xlsx")
+    book = xlsx_package.Book(out)
+    name_cell = book.cells("A_InstData")["I20"]
+    raw = next(m.group(0) for m in CELL.finditer(book.sheet_xml("A_InstData")) if m.group(1) == "I20")
+    book.close()
+    assert name_cell.t == "s" and name_cell.value == '=HYPERLINK("http://x.example","click") <b>&amp;</b>'
+    assert 't="inlineStr"' in raw and "<f>" not in raw and "&lt;b&gt;&amp;amp;&lt;/b&gt;" in raw
+    back = read_template(out)
+    assert back.installation.name == name_cell.value
+    assert back.installation.city == "+cmd|' /C calc'!A0"

@@ -216,7 +216,7 @@ class InventoryInstallation:
     Attributes
     ----------
     cbam_input : CbamInput
-        Ready for :func:`carbon.cbam.calculate` and :func:`carbon.cbam.write_template`.
+        Ready for :func:`carbon.cbam.calculate` and :func:`carbon.formats.cbam_template.write_template`.
     streams : pandas.DataFrame
         One row per source stream: ``source_id``, ``stream`` (name in the CBAM input),
         ``method``, ``activity``, ``activity_unit``, ``ncv`` [GJ/t or GJ/1000Nm3],
