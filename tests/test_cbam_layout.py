@@ -103,3 +103,16 @@ def test_public_functions_have_numpydoc_references(path):
         and "References\n" not in (ast.get_docstring(n) or "")
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize("path", [p for p in OWN if p.name != "cbam.py"], ids=lambda p: p.name)
+def test_no_private_name_of_another_module_is_imported(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    private = [
+        f"{n.module}.{a.name}"
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom)
+        for a in n.names
+        if a.name.startswith("_") and a.name != "__future__"
+    ]
+    assert private == []

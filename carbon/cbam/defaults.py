@@ -31,6 +31,7 @@ __all__ = [
     "DefaultSEE",
     "benchmark",
     "benchmark_routes",
+    "country_name",
     "default_see",
 ]
 
@@ -208,6 +209,26 @@ def _bm_index() -> dict[tuple[str, str], list[dict]]:
     for rec in _benchmarks().to_dict("records"):
         idx.setdefault((rec["cn_code"], rec["column"]), []).append(rec)
     return idx
+
+
+def country_name(code: str) -> str | None:
+    """The country name of a table of IR 2025/2621 Annex I, by ISO 3166-1 alpha-2 code.
+
+    Parameters
+    ----------
+    code : str
+        ISO-2 code (``"TW"``).
+
+    Returns
+    -------
+    str or None
+        ``"Taiwan"``; None if the code has no table of its own.
+
+    References
+    ----------
+    IR (EU) 2025/2621 Annex I (one table per country).
+    """
+    return _index()[1].get(code.strip().upper())
 
 
 def _match(code: str, cn: str) -> list[dict]:

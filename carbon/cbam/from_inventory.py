@@ -179,9 +179,9 @@ def grid_default_ef(country: str = "TW") -> GridFactor:
     c = (country or "").strip()
     names = [c]
     if len(c) == 2 and c.isalpha():
-        from .defaults import _index  # ISO code -> country name of IR 2025/2621 Annex I
+        from .defaults import country_name  # ISO code -> country name of IR 2025/2621 Annex I
 
-        name = _index()[1].get(c.upper())
+        name = country_name(c)
         if name:
             names.append(name)
     for n in names:
