@@ -46,8 +46,9 @@ from carbon import calculate as inventory_calculate
 from carbon import read_project
 from carbon.cbam.cost import cost_table, good_cost, projection, taiwan_carbon_fee
 from carbon.cbam.defaults import default_see
-from carbon.cbam.taiwan import ELECTRICITY_RULE, build_installation, carbon_price_from_fee, fee_covered_t_per_t
+from carbon.cbam.from_inventory import ELECTRICITY_RULE, build_installation, carbon_price_from_fee, fee_covered_t_per_t
 from carbon.factors import FACTORS_DIR
+from carbon.formats.cbam_template import read_template, write_template
 
 ROOT = FACTORS_DIR.parent  # the repository carbon is installed from (make run / make test: editable install)
 
@@ -201,7 +202,8 @@ print(f"SEE indirect = {good.see_indirect:.6f} t CO2e/t (申報但不計入 repo
       f"embedded electricity {good.embedded_electricity_mwh_per_t:.4f} MWh/t")  # fmt: skip
 print("線材預設值來源 default value source:", d_wire.source)
 assert abs(good.see_direct - (own + from_wire)) < 1e-12
-assert round(good.see_direct, 6) == 2.853330 and good.see_total == good.see_direct
+assert round(good.see_direct, 6) == 2.853330 and good.see_embedded == good.see_direct  # Annex II good: direct only
+assert good.see_total == good.see_direct + good.see_indirect  # the template's total
 
 # %% [markdown]
 # ## 4. 官方 Communication template：填寫並讀回
@@ -213,8 +215,8 @@ assert round(good.see_direct, 6) == 2.853330 and good.see_total == good.see_dire
 # gives the same SEE.*
 
 # %%
-xlsx = cb.write_template(built.cbam_input, res, WORK / "CBAM-communication-demo-fasteners.xlsx")
-back = cb.read_template(xlsx)
+xlsx = write_template(built.cbam_input, res, WORK / "CBAM-communication-demo-fasteners.xlsx")
+back = read_template(xlsx)
 res_back = cb.calculate(back)
 g_back = res_back.good(BOLTS_CN)
 print(xlsx.name, f"{xlsx.stat().st_size:,} bytes")
@@ -279,7 +281,7 @@ assert round(act.cost_eur, 2) == 11093.10 and round(dfl.cost_eur, 2) == 13184.07
 
 # %%
 YEARS = range(2026, 2035)
-pre = [cb.cost.Precursor(WIRE_CN, WIRE_ROD_T / PRODUCTION_T, route="C")]
+pre = [cb.cost.FaaPrecursor(WIRE_CN, WIRE_ROD_T / PRODUCTION_T, route="C")]
 see_by_year = {y: own + WIRE_ROD_T / PRODUCTION_T * default_see(WIRE_CN, "TW", y).with_markup for y in YEARS}
 proj_act = [
     good_cost(BOLTS_CN, EXPORT_T, y, PRICE_EUR, country="TW", see_direct=see_by_year[y], precursors=pre) for y in YEARS
@@ -342,13 +344,15 @@ assert good_cost(BOLTS_CN, EXPORT_T, 2026, PRICE_EUR, country="TW", carbon_price
 # checked against the template's own figures.*
 
 # %%
-ex = cb.calculate(cb.read_template(EXAMPLE))
+ex = cb.calculate(read_template(EXAMPLE))
 ex_goods = pd.DataFrame(ex.to_dict()["goods"]).set_index("cn_code")
 display(ex_goods)
 print(f"installation direct {ex.installation.direct_t:,.2f} t, indirect {ex.installation.indirect_t:,.2f} t")
 g42 = ex.good("73181542")
 assert round(ex.installation.direct_t, 2) == 4948.02
 assert round(g42.see_direct, 9) == 2.006938235 and round(g42.see_indirect, 4) == 0.4066
+assert round(g42.see_total, 6) == 2.413538  # the template's total SEE = direct + indirect
+assert g42.see_embedded == g42.see_direct  # what certificates are due on (R 2023/956 Art 7(1), Annex II)
 
 # %% [markdown]
 # ## 重點 Take-aways

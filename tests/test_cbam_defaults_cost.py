@@ -25,8 +25,10 @@ from carbon.cbam.cost import (
     projection,
     taiwan_carbon_fee,
 )
-from carbon.cbam.defaults import _benchmarks, _defaults, _index, benchmark, default_see, indirect_counts
+from carbon.cbam.defaults import _benchmarks, _defaults, _index, benchmark, default_see
+from carbon.cbam.goods import indirect_counts
 from carbon.errors import CalculationError, InputError
+from carbon.formats.cbam_template import read_template
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "factors" / "sources" / "cbam"
@@ -283,8 +285,8 @@ def test_actual_vs_default_side_by_side_and_carbon_fee():
 
 def test_cost_table_contract():
     goods = [
-        {"cn_code": "73181542", "see_direct": 2.0069, "see_indirect": 0.4066, "see_total": 2.0069, "quantity_t": 60},
-        {"cn_code": "7318 15 35", "see_direct": 1.95, "see_indirect": 2.28, "see_total": 1.95, "quantity_t": 40},
+        {"cn_code": "73181542", "see_direct": 2.0069, "see_indirect": 0.4066, "see_embedded": 2.0069, "quantity_t": 60},
+        {"cn_code": "7318 15 35", "see_direct": 1.95, "see_indirect": 2.28, "see_embedded": 1.95, "quantity_t": 40},
         {"cn_code": "25232900", "see_direct": 0.8, "see_indirect": 0.05, "see_total": 0.85, "quantity_t": 5},
         {"cn_code": "73181588", "quantity_t": 5},  # no SEE: default values
     ]
@@ -293,7 +295,7 @@ def test_cost_table_contract():
     assert [g["cn_code"] for g in d["goods"]] == ["73181542", "73181535", "25232900", "73181588"]
     assert [g["basis"] for g in d["goods"]] == ["actual", "actual", "actual", "default"]
     assert d["goods"][0]["see_counted_t_per_t"] == 2.0069  # Annex II: direct only
-    assert d["goods"][2]["see_counted_t_per_t"] == 0.85  # cement: direct + indirect
+    assert d["goods"][2]["see_counted_t_per_t"] == pytest.approx(0.85)  # cement: direct + indirect
     # an engine see_total that differs (indirect of non-Annex-II precursors) is used and noted
     g = good_cost("73181542", 1, 2026, PRICE, see_direct=2.0, see_indirect=0.4, see_counted=2.1)
     assert g.see_counted_t_per_t == 2.1 and any("IR 2025/2547" in n for n in g.notes)
@@ -463,13 +465,13 @@ def test_end_to_end_with_engine_example_screws():
     """Part A's engine on the Commission example (CN 7318) -> cost_table, as the CLI does."""
     import carbon.cbam as cb
 
-    res = cb.calculate(cb.read_template(SRC / "eu-cbam-example-steel-screws-and-nuts.xlsx"))
+    res = cb.calculate(read_template(SRC / "eu-cbam-example-steel-screws-and-nuts.xlsx"))
     goods = [{**g, "quantity_t": 100.0} for g in res.to_dict()["goods"]]
     t = cost_table(goods, 2026, PRICE, country="US")
     for row, g in zip(t.rows, goods, strict=True):
-        assert row.see_counted_t_per_t == pytest.approx(g["see_total"])
+        assert row.see_counted_t_per_t == pytest.approx(g["see_embedded"])
         bm_a = benchmark(g["cn_code"], column="A").value
-        assert row.certificates == pytest.approx(100 * (g["see_total"] - 0.975 * bm_a))
+        assert row.certificates == pytest.approx(100 * (g["see_embedded"] - 0.975 * bm_a))
     assert all(d.basis == "default" and d.country == "US" for d in t.defaults)
     assert t.default_cost_eur is not None and t.de_minimis.net_mass_t == 200
 

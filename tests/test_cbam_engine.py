@@ -91,7 +91,7 @@ def test_which_goods_count_indirect_emissions(cn, counts):
 
 
 def test_category_cn_codes_are_those_of_ir_2547_annex_i():
-    from carbon.cbam.engine import CATEGORY_CN, IR2547_FILE, LEGAL_DIR
+    from carbon.cbam.goods import CATEGORY_CN, IR2547_FILE, LEGAL_DIR
 
     text = (LEGAL_DIR / IR2547_FILE).read_text(encoding="utf-8")
     for category, codes in CATEGORY_CN.items():
@@ -252,7 +252,7 @@ def test_integrated_steel_with_waste_gas_export():
     assert steel.see_direct == approx(106100 / 900000 + 8 / 9 * pig_dir)
     assert steel.see_indirect == approx(90000 * 0.6 / 900000 + 8 / 9 * pig_ind)
     # definitive period: steel counts direct only, plus the sinter's indirect emissions
-    assert steel.see_total == approx(steel.see_direct + 8 / 9 * 1.5 * 0.05 * 0.6)
+    assert steel.see_embedded == approx(steel.see_direct + 8 / 9 * 1.5 * 0.05 * 0.6)
     assert steel.embedded_electricity_mwh_per_t == approx(0.1 + 8 / 9 * (0.05 + 1.5 * 0.05))
 
 
@@ -312,7 +312,7 @@ def test_eaf_steel_with_purchased_pig_iron_and_dri():
     assert g.see_direct == approx(7206.4 / 100000 + 0.1 * 2.0 + 0.2 * 1.2)  # 0.512064
     assert g.see_direct == approx(0.512064)
     assert g.see_indirect == approx(0.25 + 0.1 * 0.06 + 0.2 * 0.1)  # 0.276
-    assert g.see_total == approx(0.512064)  # crude steel: Annex II, direct only
+    assert g.see_embedded == approx(0.512064)  # crude steel: Annex II, direct only
     assert g.embedded_electricity_mwh_per_t == approx(0.5 + 0.1 * 0.1 + 0.2 * 0.2)
     assert g.complex
 
@@ -433,7 +433,7 @@ def test_primary_aluminium_with_pfc_slope_method():
     g = r.good("76011000")
     assert g.see_direct == approx(2.28654)
     assert g.see_indirect == approx(7.0)
-    assert g.see_total == approx(2.28654)
+    assert g.see_embedded == approx(2.28654)
     rec = r.records()
     assert set(rec["gas"]) == {"CO2", "CF4", "C2F6"}
     assert rec["co2e_t"].sum() == approx(r.installation.direct_t)
@@ -473,7 +473,7 @@ def test_hydrogen_with_heat_export():
     g = r.good("28041000")
     assert g.see_direct == approx(14000 / 3000)
     assert g.see_indirect == approx(1.0)
-    assert g.see_total == approx(14000 / 3000)
+    assert g.see_embedded == approx(14000 / 3000)
 
 
 def test_heat_helpers():

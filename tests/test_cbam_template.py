@@ -27,11 +27,11 @@ from carbon.cbam import (
     SourceStream,
     WasteGas,
     calculate,
-    read_template,
-    write_template,
 )
-from carbon.cbam import template as tpl
 from carbon.errors import CalculationError, InputError
+from carbon.formats import xlsx_package
+from carbon.formats.cbam_template import INPUT_SHEETS, read_template, write_template
+from carbon.formats.cbam_template.codelists import goods_categories
 
 ROOT = Path(__file__).resolve().parents[1]
 BLANK = ROOT / "factors/sources/cbam/eu-cbam-communication-template-installations-v2.1.1.xlsx"
@@ -45,7 +45,7 @@ def _strip_computed(src: Path, dst: Path, poison: dict[tuple[str, str], str] | N
     ``poison`` puts constant numbers into (sheet, cell) pairs - used to show that the
     reader never looks at computed cells.
     """
-    book = tpl._Book(src)
+    book = xlsx_package.Book(src)
     part_sheet = {v: k for k, v in book.parts.items()}
     poison = poison or {}
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -109,7 +109,7 @@ def test_screws_and_nuts_example_reproduced(ex4_input):
     assert g.see_indirect == pytest.approx(2.278795122, rel=1e-6)
     assert g.embedded_electricity_mwh_per_t == pytest.approx(2.734889341, rel=1e-6)
     # definitive period: screws are Annex II goods -> embedded emissions are direct only
-    assert g.see_total == g.see_direct
+    assert g.see_embedded == g.see_direct
     d = r.to_dict()
     assert set(d) == {"installation", "processes", "goods"}
     assert set(d["installation"]) == {"direct_t", "indirect_t"}
@@ -119,8 +119,12 @@ def test_screws_and_nuts_example_reproduced(ex4_input):
         "see_direct",
         "see_indirect",
         "see_total",
+        "see_embedded",
+        "indirect_counted",
         "embedded_electricity_mwh_per_t",
     }
+    # the template's total is direct + indirect (2.413538 for the carbon-steel screws, issue #8.5)
+    assert d["goods"][0]["see_total"] == pytest.approx(2.413538235, rel=1e-9)
     assert [p["activity_level_t"] for p in d["processes"]] == [17000.0, 8200.0]
 
 
@@ -150,7 +154,7 @@ def test_reader_takes_input_cells_and_evaluates_their_formulas(ex4_input):
 
 def _patch_cells(src: Path, dst: Path, cells: dict[tuple[str, str], str]) -> Path:
     """Copy ``src`` replacing whole <c> elements: (sheet, cell) -> new XML of the cell."""
-    book = tpl._Book(src)
+    book = xlsx_package.Book(src)
     parts = {book.parts[sheet]: sheet for sheet, _ in cells}
     book.close()
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -175,7 +179,7 @@ def test_computed_cells_are_never_read(tmp_path, stripped):
         ("B_EmInst", "AU17"): "1",  # CO2e of the source stream
         ("E_PurchPrec", "L52"): "42",  # SEE indirect of PP1
     }
-    book = tpl._Book(stripped)
+    book = xlsx_package.Book(stripped)
     poison = {}
     for (sheet, coord), v in values.items():
         assert not book.unlocked(sheet, coord), (sheet, coord)
@@ -183,7 +187,7 @@ def test_computed_cells_are_never_read(tmp_path, stripped):
         poison[(sheet, coord)] = f'<c r="{coord}" s="{style}"><v>{v}</v></c>'
     book.close()
     path = _patch_cells(stripped, tmp_path / "poisoned.xlsx", poison)
-    check = tpl._Book(path)
+    check = xlsx_package.Book(path)
     assert check.cells("Summary_Products")["I10"].value == 99.0  # the poison is really there
     check.close()
     r = calculate(read_template(path))
@@ -218,11 +222,11 @@ def test_writer_changes_only_input_cells(written):
     with zipfile.ZipFile(BLANK) as a, zipfile.ZipFile(written) as b:
         assert a.namelist() == b.namelist()
         changed = [n for n in a.namelist() if a.read(n) != b.read(n)]
-    book = tpl._Book(BLANK)
-    input_parts = {book.parts[s] for s in tpl.INPUT_SHEETS}
+    book = xlsx_package.Book(BLANK)
+    input_parts = {book.parts[s] for s in INPUT_SHEETS}
     book.close()
     assert changed and set(changed) <= input_parts
-    a, b = tpl._Book(BLANK), tpl._Book(written)
+    a, b = xlsx_package.Book(BLANK), xlsx_package.Book(written)
     part_sheet = {v: k for k, v in a.parts.items()}
     n_changed = 0
     for part in changed:
@@ -432,10 +436,10 @@ def test_official_template_formulas_agree_with_the_engine(tmp_path, ex4_input):
 
 
 def test_template_categories_match_the_engine_and_are_spelled_exactly(tmp_path):
-    from carbon.cbam.engine import CATEGORY_CN
+    from carbon.cbam.goods import CATEGORY_CN
 
-    book = tpl._Book(BLANK)
-    cats = tpl._goods_categories(book)
+    book = xlsx_package.Book(BLANK)
+    cats = goods_categories(book)
     book.close()
     assert {c.strip() for c in cats} == set(CATEGORY_CN)
     assert "Calcined clays " in cats  # the template's own spelling, trailing space included
@@ -445,10 +449,28 @@ def test_template_categories_match_the_engine_and_are_spelled_exactly(tmp_path):
         goods=(Good("25070080", "Calciner"),),
     )
     out = write_template(inp, None, tmp_path / "clay.xlsx")
-    book = tpl._Book(out)
+    book = xlsx_package.Book(out)
     assert book.cells("A_InstData")["E83"].value == "Calcined clays "
     assert book.cells("A_InstData")["I26"].value == "Taiwan"  # country written as the list name
     book.close()
     bad = CbamInput(**{**inp.__dict__, "processes": (ProductionProcess("Calciner", "Calcined clayz"),)})
     with pytest.raises(InputError, match="Calcined clays"):
         write_template(bad, None, tmp_path / "bad.xlsx")
+
+
+def test_hostile_text_is_written_as_escaped_inline_text_never_a_formula(tmp_path, ex4_input):
+    """Text cells are built with ElementTree: markup is escaped, control characters dropped, '=' stays text."""
+    import dataclasses
+
+    evil = '=HYPERLINK("http://x.example","click") <b>&amp;</b>\x01\x1f'
+    inst = dataclasses.replace(ex4_input.installation, name=evil, city="+cmd|' /C calc'!A0")
+    out = write_template(dataclasses.replace(ex4_input, installation=inst), None, tmp_path / "evil.xlsx")
+    book = xlsx_package.Book(out)
+    name_cell = book.cells("A_InstData")["I20"]
+    raw = next(m.group(0) for m in CELL.finditer(book.sheet_xml("A_InstData")) if m.group(1) == "I20")
+    book.close()
+    assert name_cell.t == "s" and name_cell.value == '=HYPERLINK("http://x.example","click") <b>&amp;</b>'
+    assert 't="inlineStr"' in raw and "<f>" not in raw and "&lt;b&gt;&amp;amp;&lt;/b&gt;" in raw
+    back = read_template(out)
+    assert back.installation.name == name_cell.value
+    assert back.installation.city == "+cmd|' /C calc'!A0"

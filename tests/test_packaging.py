@@ -20,11 +20,11 @@ def test_wheel_installs_with_its_data(tmp_path):
     assert inst.returncode == 0, inst.stderr[-3000:]
     site = next(prefix.glob("lib/python3*/site-packages"))
     code = (
-        "import carbon, carbon.cbam, carbon.paths as p;"
+        "import carbon, carbon.cbam, carbon.formats.cbam_template, carbon.paths as p;"
         "print(p.FACTORS_DIR);"
         "print(carbon.load_registry().get('moenv-2024/diesel-stationary').gases['CO2'].value);"
         "print(carbon.cbam.legal_constants().f_co2_c);"
-        "print(carbon.cbam.template.BLANK_TEMPLATE.exists())"
+        "print(carbon.formats.cbam_template.BLANK_TEMPLATE.exists())"
     )
     env = {k: v for k, v in os.environ.items() if k != "CARBON_FACTORS_DIR"} | {"PYTHONPATH": str(site)}
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)

@@ -2,20 +2,22 @@
 
 Public API
 ----------
-read_template(path) -> CbamInput
-    Read a filled Commission Communication template (v2.1.x), input cells only.
 load_cbam_yaml(path) -> CbamInput
     Read our YAML description of an installation (format in its docstring).
 calculate(cbam_input) -> CbamResult
     Installation, process and good results; ``.to_dict()`` and ``.records()``.
-write_template(cbam_input, result, out_path) -> Path
-    Fill a copy of the official blank template (input cells only).
+indirect_counts(cn_code) -> bool
+    The one rule of which goods count indirect emissions (:mod:`carbon.cbam.goods`).
+
+The Commission's Communication template is read and written by
+:mod:`carbon.formats.cbam_template` (``read_template``, ``write_template``): formats sit
+above the domain, so this package does not import it.
 
 Default values, benchmarks, certificates and cost live in :mod:`carbon.cbam.defaults` and
 :mod:`carbon.cbam.cost` (imported when available).
 """
 
-from . import cost, defaults, taiwan
+from . import cost, defaults, from_inventory, goods, model
 from .engine import (
     CbamResult,
     GoodResult,
@@ -25,9 +27,9 @@ from .engine import (
     chp_emission_factors,
     default_heat_emission_factor,
     heat_emission_factor,
-    indirect_counts,
     legal_constants,
 )
+from .goods import indirect_counts, normalise_cn
 from .model import (
     PFC,
     CbamInput,
@@ -43,9 +45,7 @@ from .model import (
     WasteGas,
     cbam_input_from_dict,
     load_cbam_yaml,
-    normalise_cn,
 )
-from .template import read_template, write_template
 
 __all__ = [
     "PFC",
@@ -70,12 +70,12 @@ __all__ = [
     "cost",
     "default_heat_emission_factor",
     "defaults",
+    "from_inventory",
+    "goods",
     "heat_emission_factor",
     "indirect_counts",
     "legal_constants",
     "load_cbam_yaml",
+    "model",
     "normalise_cn",
-    "read_template",
-    "taiwan",
-    "write_template",
 ]

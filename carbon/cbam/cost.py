@@ -33,7 +33,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from carbon.cbam import params
-from carbon.cbam.defaults import benchmark, benchmark_routes, default_see, indirect_counts, normalise_cn
+from carbon.cbam.defaults import benchmark, benchmark_routes, default_see
+from carbon.cbam.goods import indirect_counts, normalise_cn
 from carbon.errors import CalculationError, InputError, Problem
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
     "CostTable",
     "DeMinimis",
     "GoodCost",
-    "Precursor",
+    "FaaPrecursor",
     "compare_actual_default",
     "cost_table",
     "de_minimis",
@@ -80,8 +81,11 @@ class CarbonPricePaid:
 
 
 @dataclass(frozen=True)
-class Precursor:
-    """A precursor of a complex good for the actual-value FAA (IR 2025/2620 Eq 4–5).
+class FaaPrecursor:
+    """A precursor's share in a complex good, for the actual-value FAA (IR 2025/2620 Eq 4–5).
+
+    Not the input-data :class:`carbon.cbam.model.Precursor` (a purchased precursor with its
+    SEE): this holds only what the free-allocation adjustment needs.
 
     Attributes
     ----------
@@ -245,7 +249,7 @@ def good_cost(
     see_counted: float | None = None,
     route: str | None = None,
     sefa: float | None = None,
-    precursors: Sequence[Precursor] = (),
+    precursors: Sequence[FaaPrecursor] = (),
     carbon_price: CarbonPricePaid | None = None,
     cscf: float | None = None,
 ) -> GoodCost:
@@ -266,7 +270,7 @@ def good_cost(
     see_direct, see_indirect : float, optional
         Actual specific embedded emissions. Both None → default values (with mark-up). [t CO2e/t]
     see_counted : float, optional
-        Actual SEE that counts for certificates as computed by the engine (``see_total`` of
+        Actual SEE that counts for certificates as computed by the engine (``see_embedded`` of
         :func:`carbon.cbam.calculate`, which adds indirect emissions of non-Annex-II precursors
         to Annex II goods, IR 2025/2547 Annex I §3.1).  Without it: ``see_direct`` (+
         ``see_indirect`` for non-Annex-II goods). [t CO2e/t]
@@ -275,7 +279,7 @@ def good_cost(
         default value is used unless given here.
     sefa : float, optional
         Specific embedded free allocation computed elsewhere (overrides benchmarks). [t CO2e/t]
-    precursors : sequence of Precursor
+    precursors : sequence of FaaPrecursor
         Actual path only: precursors for Eq 4 (``SEFA = SFA_proc + Σ m_i × SEFA_i``).
     carbon_price : CarbonPricePaid, optional
         Carbon price effectively paid (Art 9).
@@ -314,39 +318,14 @@ def good_cost(
     if cscf is None:
         notes.append(f"CSCF {c_param.value} ({c_param.status}: {c_param.source})")
     counts_indirect = indirect_counts(cn)
-    basis = "default" if see_direct is None and see_indirect is None else "actual"
-    r_used = route
-    if basis == "default":
-        d = default_see(cn, country, year, route=route if cn.startswith("2523") else None)
-        see_d, see_i = d.direct, d.indirect
-        see = d.with_markup
-        sources.append(d.source)
-        if d.fallback:
-            notes.append(d.fallback)
-        notes.append(f"default value {d.total} + mark-up {d.markup:.6g} = {d.with_markup:.6g} t CO2e/t ({year})")
-        r_used = route or _default_route(cn, d.route, notes) or None
-        column = "B"
+    if see_direct is None and see_indirect is None:
+        basis, column = "default", "B"
+        see_d, see_i, see, r_used = _default_basis(cn, country, year, route, notes, sources)
     else:
-        if see_direct is None:
-            msg = f"CN {cn}: actual see_indirect given without see_direct; give both (t CO2e/t)."
-            raise CalculationError(msg)
-        see_d = float(see_direct)
-        see_i = None if see_indirect is None else float(see_indirect)
-        see = see_d + (see_i or 0.0) if counts_indirect else see_d  # R 2023/956 Art 7(1), Annex II
-        if see_counted is not None and not math.isnan(float(see_counted)):
-            if abs(float(see_counted) - see) > 1e-9:
-                notes.append(
-                    f"SEE counted {float(see_counted):.6g} from the engine instead of {see:.6g} (e.g. indirect "
-                    "emissions of non-Annex-II precursors, IR 2025/2547 Annex I §3.1)"
-                )
-            see = float(see_counted)
-        if not counts_indirect and see_i:
-            notes.append("indirect emissions reported but not counted (R 2023/956 Annex II good: direct only)")
-        column = "A"
-    embedded = q * see
+        basis, column, r_used = "actual", "A", route
+        see_d, see_i, see = _actual_basis(cn, see_direct, see_indirect, see_counted, counts_indirect, notes)
     if sefa is not None:
-        sefa_v = float(sefa)
-        bm = math.nan
+        sefa_v, bm = float(sefa), math.nan
         notes.append("SEFA given by the caller")
     else:
         bm_obj = benchmark(cn, route=r_used, column=column, year=year)
@@ -357,41 +336,10 @@ def good_cost(
         r_used = bm_obj.route or r_used
         sefa_v = f.value * c * bm  # IR 2025/2620 Eq 2 / Eq 6
         if basis == "actual":
-            for p in precursors:
-                if p.eu_origin:
-                    continue
-                s_i = p.sefa
-                if s_i is None:
-                    b_i = benchmark(p.cn_code, route=p.route, column="B", year=year)
-                    s_i = f.value * c * b_i.value
-                    sources.append(b_i.source)
-                sefa_v += float(p.mass_t_per_t) * s_i  # Eq 4
-            if not precursors:
-                rts = [r_used] if r_used else (benchmark_routes(cn, "B") or [None])
-                try:
-                    col_b = sorted({benchmark(cn, route=x, column="B", year=year).value for x in rts})
-                except CalculationError:
-                    col_b = [bm]
-                if any(abs(b - bm) > 1e-12 for b in col_b):
-                    notes.append(
-                        f"complex good: Column A ({bm}) covers the own process only; without precursors (Eq 4) the "
-                        f"free-allocation adjustment is understated (Column B: {', '.join(f'{b:g}' for b in col_b)})"
-                    )
+            sefa_v += _precursors_sefa(cn, precursors, r_used, bm, f.value * c, year, notes, sources)
+    embedded = q * see
     faa = sefa_v * q  # Eq 1
-    cp_t = 0.0
-    if carbon_price is not None:
-        if basis == "default" and carbon_price.kind != "default":
-            notes.append(
-                "carbon price paid not deducted: with default values only yearly default carbon prices may be "
-                "claimed (R 2023/956 Art 9(4))"
-            )
-        else:
-            covered = see if carbon_price.covered_t_per_t is None else min(see, float(carbon_price.covered_t_per_t))
-            cp_t = covered * q * float(carbon_price.eur_per_t) / price  # Art 9: EUR paid -> certificates
-            notes.append(
-                f"carbon price {carbon_price.eur_per_t:.4g} EUR/t on {covered:.6g} t CO2e/t = {cp_t:.6g} certificates "
-                "(conversion per the future Art 9(5) implementing act may differ)"
-            )
+    cp_t = _carbon_price_certificates(carbon_price, basis, see, q, price, notes)
     certificates = max(0.0, embedded - faa - cp_t)  # Art 6(2)(c); never negative per good
     cost = certificates * price
     return GoodCost(
@@ -422,6 +370,102 @@ def good_cost(
     )
 
 
+def _default_basis(
+    cn: str, country: str | None, year: int, route: str | None, notes: list[str], sources: list[str]
+) -> tuple[float | None, float | None, float, str | None]:
+    """(direct, indirect, SEE incl. mark-up, route) on default values (IR 2025/2621 Annex I)."""
+    d = default_see(cn, country, year, route=route if cn.startswith("2523") else None)
+    sources.append(d.source)
+    if d.fallback:
+        notes.append(d.fallback)
+    notes.append(f"default value {d.total} + mark-up {d.markup:.6g} = {d.with_markup:.6g} t CO2e/t ({year})")
+    r_used = route or _default_route(cn, d.route, notes) or None
+    return d.direct, d.indirect, d.with_markup, r_used
+
+
+def _actual_basis(
+    cn: str,
+    see_direct: float | None,
+    see_indirect: float | None,
+    see_counted: float | None,
+    counts_indirect: bool,
+    notes: list[str],
+) -> tuple[float, float | None, float]:
+    """(direct, indirect, SEE that counts) on actual values (R 2023/956 Art 7(1), Annex II)."""
+    if see_direct is None:
+        msg = f"CN {cn}: actual see_indirect given without see_direct; give both (t CO2e/t)."
+        raise CalculationError(msg)
+    see_d = float(see_direct)
+    see_i = None if see_indirect is None else float(see_indirect)
+    see = see_d + (see_i or 0.0) if counts_indirect else see_d
+    if see_counted is not None and not math.isnan(float(see_counted)):
+        if abs(float(see_counted) - see) > 1e-9:
+            notes.append(
+                f"SEE counted {float(see_counted):.6g} from the engine instead of {see:.6g} (e.g. indirect "
+                "emissions of non-Annex-II precursors, IR 2025/2547 Annex I §3.1)"
+            )
+        see = float(see_counted)
+    if not counts_indirect and see_i:
+        notes.append("indirect emissions reported but not counted (R 2023/956 Annex II good: direct only)")
+    return see_d, see_i, see
+
+
+def _precursors_sefa(
+    cn: str,
+    precursors: Sequence[FaaPrecursor],
+    r_used: str | None,
+    bm: float,
+    factor: float,
+    year: int,
+    notes: list[str],
+    sources: list[str],
+) -> float:
+    """``sum m_i x SEFA_i`` of the precursors of a complex good (IR 2025/2620 Eq 4), noting when none are given."""
+    total = 0.0
+    for p in precursors:
+        if p.eu_origin:
+            continue
+        s_i = p.sefa
+        if s_i is None:
+            b_i = benchmark(p.cn_code, route=p.route, column="B", year=year)
+            s_i = factor * b_i.value
+            sources.append(b_i.source)
+        total += float(p.mass_t_per_t) * s_i  # Eq 4
+    if not precursors:
+        rts = [r_used] if r_used else (benchmark_routes(cn, "B") or [None])
+        try:
+            col_b = sorted({benchmark(cn, route=x, column="B", year=year).value for x in rts})
+        except CalculationError:
+            col_b = [bm]
+        if any(abs(b - bm) > 1e-12 for b in col_b):
+            notes.append(
+                f"complex good: Column A ({bm}) covers the own process only; without precursors (Eq 4) the "
+                f"free-allocation adjustment is understated (Column B: {', '.join(f'{b:g}' for b in col_b)})"
+            )
+    return total
+
+
+def _carbon_price_certificates(
+    carbon_price: CarbonPricePaid | None, basis: str, see: float, q: float, price: float, notes: list[str]
+) -> float:
+    """Certificates taken off for the carbon price paid in the country of origin (R 2023/956 Art 9)."""
+    if carbon_price is None:
+        return 0.0
+    if basis == "default" and carbon_price.kind != "default":
+        notes.append(
+            "carbon price paid not deducted: with default values only yearly default carbon prices may be "
+            "claimed (R 2023/956 Art 9(4))"
+        )
+        return 0.0
+    covered = see if carbon_price.covered_t_per_t is None else min(see, float(carbon_price.covered_t_per_t))
+    cp_t = covered * q * float(carbon_price.eur_per_t) / price  # Art 9: EUR paid -> certificates
+    notes.append(
+        f"carbon price {carbon_price.eur_per_t:.4g} EUR/t on {covered:.6g} t CO2e/t = {cp_t:.6g} certificates "
+        "(conversion per the future Art 9(5) implementing act may differ)"
+    )
+    return cp_t
+
+
 def compare_actual_default(
     cn_code: object,
     quantity_t: float,
@@ -449,6 +493,10 @@ def compare_actual_default(
     -------
     tuple of GoodCost
         ``(actual, default)``.
+
+    References
+    ----------
+    Regulation (EU) 2023/956 Art 7, Art 31; IR (EU) 2025/2620 Eq 1-6; IR (EU) 2025/2621 Annex I.
     """
     actual = good_cost(
         cn_code,
@@ -491,6 +539,10 @@ def projection(
     list of GoodCost
         One per year: certificates rise as the CBAM factor falls (and, with defaults,
         as the mark-up rises to 2028).
+
+    References
+    ----------
+    Regulation (EU) 2023/956 Art 31; Directive 2003/87/EC Art 10a(1a) (CBAM factor 2026-2034).
     """
     out = []
     for y in years:
@@ -621,11 +673,11 @@ def cost_table(
     ----------
     goods : sequence of mapping
         One mapping per good with ``cn_code``, ``quantity_t`` [t] and ``see_direct``,
-        ``see_indirect``, ``see_total`` [t CO2e/t] (as in ``CbamResult.to_dict()["goods"]``;
-        ``see_total`` is taken as the SEE that counts, see ``see_counted`` of :func:`good_cost`;
+        ``see_indirect``, ``see_embedded`` [t CO2e/t] (as in ``CbamResult.to_dict()["goods"]``;
+        ``see_embedded`` is taken as the SEE that counts, see ``see_counted`` of :func:`good_cost`;
         without it direct only for Annex II goods, direct + indirect otherwise).  Optional
         keys: ``country``, ``route``, ``sefa`` [t CO2e/t], ``precursors`` (list of
-        :class:`Precursor` or dicts with its fields, for IR 2025/2620 Eq 4).  A good without
+        `FaaPrecursor` or dicts with its fields, for IR 2025/2620 Eq 4).  A good without
         ``see_direct`` is costed on default values.
     year : int
         Calendar year of import (>= 2026).
@@ -651,6 +703,11 @@ def cost_table(
     ------
     InputError
         Listing every good that could not be costed (missing field, unknown CN ...).
+
+    References
+    ----------
+    Regulation (EU) 2023/956 Art 2a (de minimis, inserted by R 2025/2083), Art 6(2)(c), Art 7, Art 9, Art 31;
+    IR (EU) 2025/2620 Eq 1-6; IR (EU) 2025/2621 Annex I.
     """
     price = _check_price(price_eur)
     rows: list[GoodCost] = []
@@ -673,7 +730,7 @@ def cost_table(
             if sd is None:
                 r = good_cost(cn, q, year, price, **kw)
             else:
-                pre = tuple(p if isinstance(p, Precursor) else Precursor(**p) for p in (g.get("precursors") or ()))
+                pre = tuple(p if isinstance(p, FaaPrecursor) else FaaPrecursor(**p) for p in (g.get("precursors") or ()))
                 r = good_cost(
                     cn,
                     q,
@@ -681,7 +738,7 @@ def cost_table(
                     price,
                     see_direct=sd,
                     see_indirect=si,
-                    see_counted=g.get("see_total"),
+                    see_counted=g.get("see_embedded"),
                     sefa=g.get("sefa"),
                     precursors=pre,
                     **kw,

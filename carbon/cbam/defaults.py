@@ -24,14 +24,15 @@ import pandas as pd
 from carbon.errors import CalculationError, FactorNotFoundError, did_you_mean
 from carbon.factors import FACTORS_DIR
 
+from .goods import normalise_cn
+
 __all__ = [
     "Benchmark",
     "DefaultSEE",
     "benchmark",
     "benchmark_routes",
+    "country_name",
     "default_see",
-    "indirect_counts",
-    "normalise_cn",
 ]
 
 OTHER = "OTHER"
@@ -129,23 +130,6 @@ class Benchmark:
         return asdict(self)
 
 
-def normalise_cn(cn_code: object) -> str:
-    """Return the CN code as a digit string ('7318 15 42' / 73181542.0 -> '73181542').
-
-    Raises
-    ------
-    CalculationError
-        If the code does not have 4, 6 or 8 digits.
-    """
-    if isinstance(cn_code, float) and cn_code.is_integer():
-        cn_code = int(cn_code)
-    s = "".join(ch for ch in str(cn_code) if not ch.isspace() and ch not in ".-")
-    if not s.isdigit() or len(s) not in (4, 6, 8):
-        msg = f"CN code {cn_code!r}: expected 4, 6 or 8 digits (e.g. '7318 15 42')."
-        raise CalculationError(msg)
-    return s
-
-
 @lru_cache(maxsize=1)
 def _defaults() -> pd.DataFrame:
     path = FACTORS_DIR / "cbam-defaults-2026" / "defaults.csv"
@@ -225,6 +209,26 @@ def _bm_index() -> dict[tuple[str, str], list[dict]]:
     for rec in _benchmarks().to_dict("records"):
         idx.setdefault((rec["cn_code"], rec["column"]), []).append(rec)
     return idx
+
+
+def country_name(code: str) -> str | None:
+    """The country name of a table of IR 2025/2621 Annex I, by ISO 3166-1 alpha-2 code.
+
+    Parameters
+    ----------
+    code : str
+        ISO-2 code (``"TW"``).
+
+    Returns
+    -------
+    str or None
+        ``"Taiwan"``; None if the code has no table of its own.
+
+    References
+    ----------
+    IR (EU) 2025/2621 Annex I (one table per country).
+    """
+    return _index()[1].get(code.strip().upper())
 
 
 def _match(code: str, cn: str) -> list[dict]:
@@ -364,36 +368,6 @@ def default_see(cn_code: object, country: str | None, year: int, *, route: str |
     raise FactorNotFoundError(msg)
 
 
-def indirect_counts(cn_code: object) -> bool:
-    """Whether indirect emissions count in the embedded emissions of a good.
-
-    Annex II goods of R 2023/956 (iron and steel, aluminium, hydrogen, electricity)
-    count direct emissions only; IR 2025/2621 Annex I marks exactly their indirect
-    default as "N/A".  This reads that marking in the "Other countries and
-    territories" table.
-
-    Parameters
-    ----------
-    cn_code : str
-        CN code.
-
-    Returns
-    -------
-    bool
-        True for cement, fertilisers, agglomerated iron ore (direct + indirect).
-
-    References
-    ----------
-    .. [1] Regulation (EU) 2023/956, Art 7(1) and Annex II.
-    """
-    cn = normalise_cn(cn_code)
-    hit = _match(OTHER, cn)
-    if not hit:
-        msg = f"CN {cn}: not in IR 2025/2621 Annex I; is it a CBAM good?"
-        raise FactorNotFoundError(msg)
-    return "indirect N/A" not in (hit[0]["notes"] or "")
-
-
 def benchmark(cn_code: object, route: str | None = None, column: str = "B", *, year: int = 2026) -> Benchmark:
     """CBAM benchmark of a good (IR 2025/2620 Annex, Commission workbook).
 
@@ -429,6 +403,10 @@ def benchmark(cn_code: object, route: str | None = None, column: str = "B", *, y
     --------
     >>> benchmark("73181542", route="C").value
     1.364
+
+    References
+    ----------
+    IR (EU) 2025/2620 Annex (benchmarks) and Eq 2-6; Regulation (EU) 2023/956 Art 31.
     """
     column = column.upper()
     if column not in ("A", "B"):
@@ -494,6 +472,10 @@ def benchmark_routes(cn_code: object, column: str = "B") -> list[str]:
     -------
     list of str
         E.g. ``["C", "D", "E"]``.
+
+    References
+    ----------
+    IR (EU) 2025/2620 Annex; IR (EU) 2025/2621 Annex I (route printed with the default value).
     """
     cn = normalise_cn(cn_code)
     return sorted({r["route"] for r in _bm_index().get((cn, column.upper()), [])} - {""})

@@ -28,7 +28,7 @@ import graphlib
 import math
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -37,9 +37,9 @@ from typing import Any
 import pandas as pd
 
 from carbon.errors import CalculationError, DataQualityWarning, InputError, Problem, did_you_mean
-from carbon.paths import FACTORS_DIR
 from carbon.units import multiplier
 
+from .goods import IR2547_FILE, LEGAL_DIR, R956_FILE, annex_ii, indirect_counts, normalise_cn
 from .model import (
     PFC,
     CbamInput,
@@ -47,11 +47,9 @@ from .model import (
     Precursor,
     ProductionProcess,
     SourceStream,
-    normalise_cn,
 )
 
 __all__ = [
-    "CATEGORY_CN",
     "CbamResult",
     "GoodResult",
     "InstallationResult",
@@ -62,44 +60,12 @@ __all__ = [
     "default_heat_emission_factor",
     "emission_source_emissions",
     "heat_emission_factor",
-    "indirect_counts",
     "is_zero_rated_origin",
     "legal_constants",
     "pfc_emissions",
     "source_stream_emissions",
     "waste_gas_correction",
 ]
-
-LEGAL_DIR = FACTORS_DIR / "sources" / "cbam" / "legal"
-IR2547_FILE = "ir-2025-2547-definitive-period-methodology.txt"
-R956_FILE = "reg-2023-956-cbam-regulation.txt"
-R2083_FILE = "reg-2025-2083-omnibus.txt"
-
-#: Aggregated goods category (template list names) -> CN codes of that category
-#: (IR 2025/2547 Annex I Table 1).  Used to decide Annex II membership of a process or a
-#: purchased precursor when no CN code of its goods is known.
-CATEGORY_CN: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "Cement clinker": ("25231000",),
-        "Cement": ("25232100", "25232900", "25239000"),
-        "Calcined clays": ("25070080",),
-        "Aluminous cement": ("25233000",),
-        "Electricity (export to EU)": ("27160000",),
-        "Nitric acid": ("28080000",),
-        "Urea": ("310210",),
-        "Ammonia": ("2814",),
-        "Mixed fertilisers": ("3105",),
-        "Hydrogen": ("28041000",),
-        "Sintered Ore": ("26011200",),
-        "Pig iron": ("7201",),
-        "Alloys (FeMn, FeCr, FeNi)": ("72021", "72024", "72026"),
-        "Direct reduced iron": ("7203",),
-        "Crude steel": ("7206", "7207", "7218", "7224"),
-        "Iron or steel products": ("7208", "7318"),
-        "Unwrought aluminium": ("7601",),
-        "Aluminium products": ("7604", "7616"),
-    }
-)
 
 
 # --------------------------------------------------------------------------------------
@@ -198,30 +164,10 @@ def legal_constants(directory: str | None = None) -> LegalConstants:
     boiler = _num(m.group(1)) / 100.0
 
     r956 = (d / R956_FILE).read_text(encoding="utf-8").splitlines()
-    start = next(i for i, s in enumerate(r956) if s.strip() == "ANNEX II")
-    end = next(i for i, s in enumerate(r956) if s.strip() == "ANNEX III" and i > start)
-    prefixes: list[str] = []
-    exceptions: list[str] = []
-    in_except = False
-    code_rx = re.compile(r"^(\d{2,4}(?: \d{1,2}){0,3}) \u2013 ")
-    for s in r956[start:end]:
-        s = s.strip()
-        if s.startswith("Except"):
-            in_except = True
-            continue
-        m2 = code_rx.match(s)
-        if not m2:
-            if s.startswith("Carbon dioxide"):
-                in_except = False
-            continue
-        code = m2.group(1).replace(" ", "")
-        (exceptions if in_except else prefixes).append(code)
-    src["annex_ii"] = f"{R956_FILE}:{start + 1}-{end}"
-    r2083 = (d / R2083_FILE).read_text(encoding="utf-8").splitlines()
-    m, src["annex_ii_electricity"] = _find(
-        r2083, r"^(2716 00 00) \u2013 Electrical energy", R2083_FILE, "Annex II electricity"
-    )
-    prefixes.append(m.group(1).replace(" ", ""))
+    annex = annex_ii(directory)
+    prefixes = [e.code for e in annex.entries if not e.exception]
+    exceptions = [e.code for e in annex.entries if e.exception]
+    src["annex_ii"] = annex.source
     a3 = next(i for i, s in enumerate(r956) if s.startswith("1. THIRD COUNTRIES AND TERRITORIES OUTSIDE"))
     exempt = []
     for s in r956[a3 + 1 : a3 + 15]:
@@ -250,12 +196,12 @@ def _gwp(gas: str) -> float:
     value it is cross-checked and a mismatch is reported as a warning; the legal value is
     used.
     """
+    from carbon.gwp import gwp_value
+
     value = legal_constants().gwp[gas]
     try:
-        from carbon.gwp import gwp_value
-
         other = gwp_value(gas, "AR5")
-    except Exception:  # carbon.gwp absent or its data not built: legal text only
+    except LookupError:  # GWPError: the gas is not in carbon.gwp's AR5 table: legal text only
         return value
     if not math.isclose(other, value, rel_tol=1e-9):
         warnings.warn(
@@ -265,50 +211,6 @@ def _gwp(gas: str) -> float:
             stacklevel=3,
         )
     return value
-
-
-def is_annex_ii(cn_code: str) -> bool:
-    """True if the CN code is in Annex II of R 2023/956 (only direct emissions count).
-
-    Parameters
-    ----------
-    cn_code : str
-        CN code, with or without spaces.
-    """
-    code = normalise_cn(cn_code)
-    lc = legal_constants()
-    if not code:
-        return False
-    if any(code.startswith(x) for x in lc.annex_ii_exceptions):
-        return False
-    return any(code.startswith(p) for p in lc.annex_ii_prefixes)
-
-
-def indirect_counts(cn_code: str = "", category: str = "") -> bool:
-    """Whether indirect emissions count in the definitive period for a good.
-
-    Goods listed in Annex II of Regulation (EU) 2023/956 (iron and steel, aluminium,
-    hydrogen, electricity) count direct emissions only (Art. 7(1)); all others (cement,
-    fertilisers, sintered ore, ...) count direct and indirect emissions.
-
-    Parameters
-    ----------
-    cn_code : str
-        CN code of the good; if empty the aggregated goods ``category`` is used.
-    category : str
-        Aggregated goods category (template list name), see :data:`CATEGORY_CN`.
-
-    Returns
-    -------
-    bool
-        True when indirect emissions count (also when the good is unknown: conservative).
-    """
-    if cn_code:
-        return not is_annex_ii(cn_code)
-    codes = CATEGORY_CN.get(category.strip()) if category else None
-    if not codes:
-        return True
-    return not is_annex_ii(codes[0])
 
 
 # --------------------------------------------------------------------------------------
@@ -349,6 +251,10 @@ def source_stream_emissions(s: SourceStream) -> tuple[float, float]:
     -------
     tuple of float
         (fossil CO2 [t], biomass CO2 [t]).
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.3.1 (Eq. 5-11), B.3.2 (Eq. 12-15), B.3.3 (biomass).
     """
     if s.method == "mass_balance":
         if s.carbon_content is None:
@@ -366,7 +272,21 @@ def source_stream_emissions(s: SourceStream) -> tuple[float, float]:
 
 
 def source_stream_energy_tj(s: SourceStream) -> float | None:
-    """Energy content of a source stream [TJ] (``AD x NCV``), ``None`` if unknown."""
+    """Energy content of a source stream [TJ] (``AD x NCV``), ``None`` if unknown.
+
+    Parameters
+    ----------
+    s : SourceStream
+
+    Returns
+    -------
+    float or None
+        ``AD x NCV`` [TJ].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.3.1, Eq. 6.
+    """
     if s.activity_unit == "TJ":
         return s.activity
     if s.ncv is None:
@@ -384,6 +304,14 @@ def emission_source_emissions(e: EmissionSource) -> tuple[float, float, float]:
     -------
     tuple of float
         (mass of gas [t], fossil CO2e [t], biomass CO2 [t]).
+
+    Parameters
+    ----------
+    e : EmissionSource
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.6 (Eq. 16-18), G Table 6 (GWP).
     """
     if e.mass_t is not None:
         mass = float(e.mass_t)
@@ -410,6 +338,14 @@ def pfc_emissions(p: PFC) -> tuple[float, float, float]:
     -------
     tuple of float
         (CF4 [t], C2F6 [t], CO2e [t]), all after the collection-efficiency correction.
+
+    Parameters
+    ----------
+    p : PFC
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.7 (Eq. 20-26), G Tables 2, 3, 6.
     """
     if p.method == "slope":
         aem = p.aem if p.aem is not None else (p.frequency or 0.0) * (p.duration or 0.0)
@@ -452,6 +388,15 @@ def heat_emission_factor(
         eta of the heat production [fraction].
     flue_gas_cleaning_t : float
         Em_FGC [t CO2].
+
+    Returns
+    -------
+    float
+        [t CO2/TJ heat].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.2 (Eq. 44-45).
     """
     ef_ng = legal_constants().ef_natural_gas
     energy = 0.0
@@ -472,6 +417,20 @@ def default_heat_emission_factor(fuel_ef: float) -> float:
 
     The standard EF of the fuel most used in the country's industrial sector divided by
     the boiler efficiency of 90 % (read from the legal text).
+
+    Parameters
+    ----------
+    fuel_ef : float
+        Standard emission factor of the fuel [t CO2/TJ].
+
+    Returns
+    -------
+    float
+        [t CO2/TJ heat].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.2 (2).
     """
     return fuel_ef / legal_constants().boiler_efficiency
 
@@ -504,6 +463,10 @@ def chp_emission_factors(
     -------
     tuple of float
         (EF heat [t CO2/TJ], EF electricity [t CO2/MWh]).
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.2 (Eq. 46-52), Annex III C (reference efficiencies).
     """
     fuels = [(float(a), float(b)) for a, b in fuels]
     e_in = sum(a for a, _ in fuels)
@@ -527,6 +490,15 @@ def waste_gas_correction(amount_tj: float, direction: str) -> float:
     amount_tj : float
         V x NCV of the waste gas [TJ].
     direction : {'import', 'export'}
+
+    Returns
+    -------
+    float
+        [t CO2].
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.2.3 (Eq. 53-54), Annex II G Table 1.
     """
     lc = legal_constants()
     corr = lc.corr_eta if direction == "export" else 1.0
@@ -593,11 +565,22 @@ class ProcessResult:
 class GoodResult:
     """Specific embedded emissions of a good [t CO2e/t].
 
-    ``see_total`` is the embedded emissions of the definitive period:
-    ``see_direct + see_indirect_counted``, i.e. direct only for goods of Annex II of
-    R 2023/956 (steel, aluminium, hydrogen, electricity) except indirect emissions of
-    non-Annex-II precursors (IR 2025/2547 Annex I 3.1); direct + indirect for the others.
-    ``see_direct + see_indirect`` is the template's (transitional) total.
+    Attributes
+    ----------
+    see_direct, see_indirect : float
+        Specific direct and indirect embedded emissions incl. precursors (Annex III B,
+        Eq. 59-62).
+    see_total : float
+        ``see_direct + see_indirect``: the total of the Communication template (its
+        "specific embedded emissions, total"), whatever counts for certificates.
+    see_embedded : float
+        The embedded emissions of the definitive period: ``see_direct +
+        see_indirect_counted``, i.e. direct only for goods of Annex II of R 2023/956
+        (steel, aluminium, hydrogen, electricity) except indirect emissions of
+        non-Annex-II precursors (IR 2025/2547 Annex I 3.1); direct + indirect for the
+        others (R 2023/956 Art 7(1)).  This is what certificates are due on.
+    indirect_counted : bool
+        Whether the good's own indirect emissions count (:func:`carbon.cbam.goods.indirect_counts`).
     """
 
     cn_code: str
@@ -610,15 +593,18 @@ class GoodResult:
     indirect_counted: bool = True
     see_indirect_counted: float = 0.0
     complex: bool = False
+    see_embedded: float = math.nan
 
     def to_dict(self) -> dict[str, Any]:
-        """The six public keys."""
+        """The public keys: SEE direct, indirect, total (template) and embedded (definitive period)."""
         return {
             "cn_code": self.cn_code,
             "process": self.process,
             "see_direct": self.see_direct,
             "see_indirect": self.see_indirect,
             "see_total": self.see_total,
+            "see_embedded": self.see_embedded,
+            "indirect_counted": self.indirect_counted,
             "embedded_electricity_mwh_per_t": self.embedded_electricity_mwh_per_t,
         }
 
@@ -878,6 +864,19 @@ def is_zero_rated_origin(country: str) -> bool:
 
     The Union (``"EU"`` or a Member State code) and the countries and territories of
     Annex III point 1 of Regulation (EU) 2023/956 (IR 2025/2547 Annex III B).
+
+    Parameters
+    ----------
+    country : str
+        ISO 3166-1 alpha-2 code or English name.
+
+    Returns
+    -------
+    bool
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III B; Regulation (EU) 2023/956 Annex III point 1.
     """
     c = (country or "").strip()
     if not c:
@@ -925,7 +924,28 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
     _check_names(inp)
     where = inp.source_file or None
     by_source = _source_co2e(inp)
+    attribution = _attribution(inp, where)
+    rows, inst_direct, inst_bio = _source_rows(inp, attribution)
+    attr = {p.name: _attribute(p, by_source, where) for p in inp.processes}
+    counted = _indirect_rule(inp)
+    sol = _solve_chain(inp, attr, counted)
+    proc_results = tuple(_process_result(p, attr[p.name], sol[p.name], counted(p)) for p in inp.processes)
+    if any(p.electricity for p in inp.processes) or inp.reported_indirect_t is None:
+        indirect = float(sum(a["attr_ind"] for a in attr.values()))
+    else:
+        indirect = float(inp.reported_indirect_t)
+    return CbamResult(
+        installation=InstallationResult(direct_t=inst_direct, indirect_t=indirect, biomass_co2_t=inst_bio),
+        processes=proc_results,
+        goods=_good_results(inp, proc_results),
+        source_rows=tuple(MappingProxyType(r) for r in rows),
+        period=_period(inp),
+        entity=inp.installation.name,
+    )
 
+
+def _attribution(inp: CbamInput, where: str | None) -> dict[str, list[str]]:
+    """Source name -> processes that take a share of it; shares of one source must not exceed 1."""
     attribution: dict[str, list[str]] = {}
     share_sum: dict[str, float] = {}
     for p in inp.processes:
@@ -945,13 +965,11 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
                 for n in over
             ]
         )
-    rows, inst_direct, inst_bio = _source_rows(inp, attribution)
+    return attribution
 
-    attr = {p.name: _attribute(p, by_source, where) for p in inp.processes}
-    procs = {p.name: p for p in inp.processes}
-    purchased = {q.name: q for q in inp.precursors}
 
-    # which processes' outputs count indirect emissions (Annex II of R 2023/956)
+def _indirect_rule(inp: CbamInput) -> Callable[[ProductionProcess], bool]:
+    """Whether a process's own indirect emissions count: by the CN code of its first good, else its category."""
     proc_goods: dict[str, list[str]] = {}
     for g in inp.goods:
         proc_goods.setdefault(g.process, []).append(normalise_cn(g.cn_code))
@@ -962,12 +980,17 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
             return indirect_counts(cn_code=codes[0])
         return indirect_counts(category=p.category)
 
-    # topological order over internal precursors (Annex III B recursion)
+    return counted
+
+
+def _process_order(inp: CbamInput) -> list[str]:
+    """Processes in topological order over internal precursors (Annex III B recursion)."""
+    procs = {p.name for p in inp.processes}
     ts: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for p in inp.processes:
         ts.add(p.name, *[u.precursor for u in p.precursors if u.precursor in procs and u.precursor != p.name])
     try:
-        order = list(ts.static_order())
+        return [n for n in ts.static_order() if n in procs]
     except graphlib.CycleError as exc:
         cycle = exc.args[1]
         raise CalculationError(
@@ -978,42 +1001,52 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
             "joint process) or remove the circular flow (e.g. scrap returned is not a precursor, Annex II F)."
         ) from None
 
+
+def _precursor_see(
+    inp: CbamInput, name: str, use_mass_t: float, sol: Mapping[str, dict[str, float]], consumer: str
+) -> tuple[float, float, float, float]:
+    """(direct, indirect, counted indirect, electricity) per tonne of a precursor.
+
+    Internal precursors take their own solution; purchased ones their SEE (zero for
+    zero-rated origins).  Cross rule IR 2025/2547 Annex I 3.1: a precursor's indirect
+    emissions count when the precursor is not an Annex II good, whatever the complex good is.
+    """
+    if name in sol:
+        s = sol[name]
+        if math.isnan(s["dir"]):
+            raise CalculationError(
+                f"Process '{consumer}' consumes {use_mass_t} t from process '{name}' whose "
+                "activity level is zero; enter the production of that process (Annex II F)."
+            )
+        return s["dir"], s["ind"], s["cnt"], s["el"]
+    q = next(x for x in inp.precursors if x.name == name)
+    zero = _is_zero_rated(q)
+    p_dir = 0.0 if zero else q.see_direct
+    p_ind = 0.0 if zero else q.see_indirect
+    p_cnt = p_ind if indirect_counts(cn_code=q.cn_code, category=q.category) else 0.0
+    return p_dir, p_ind, p_cnt, q.specific_electricity_mwh_per_t or 0.0
+
+
+def _solve_chain(
+    inp: CbamInput, attr: Mapping[str, Mapping[str, float]], counted: Callable[[ProductionProcess], bool]
+) -> dict[str, dict[str, float]]:
+    """SEE per process, precursors first: ``SEE = AttrEm/AL + sum m_i SEE_i`` (Annex III B, Eq. 59-62)."""
+    procs = {p.name: p for p in inp.processes}
     sol: dict[str, dict[str, float]] = {}
-    for name in order:
-        if name not in procs:
-            continue
-        p = procs[name]
-        a = attr[name]
+    for name in _process_order(inp):
+        p, a = procs[name], attr[name]
         al = p.activity_level_t
         if al <= 0:
             sol[name] = {"dir": math.nan, "ind": math.nan, "cnt": math.nan, "el": math.nan, "complex": False}
             continue
-        own_counted = counted(p)
-        dir_, ind, cnt, el = a["attr_dir"] / al, a["attr_ind"] / al, 0.0, a["el_mwh"] / al
-        cnt = ind if own_counted else 0.0
+        dir_, ind, el = a["attr_dir"] / al, a["attr_ind"] / al, a["el_mwh"] / al
+        cnt = ind if counted(p) else 0.0
         is_complex = False
         for u in p.precursors:
             if u.precursor == name:
                 continue  # same production process: not added again (Annex III B)
             m = u.mass_t / al
-            if u.precursor in procs:
-                s = sol[u.precursor]
-                if math.isnan(s["dir"]):
-                    raise CalculationError(
-                        f"Process '{name}' consumes {u.mass_t} t from process '{u.precursor}' whose "
-                        "activity level is zero; enter the production of that process (Annex II F)."
-                    )
-                # cross rule IR 2025/2547 Annex I 3.1: a precursor's indirect emissions count
-                # when the precursor is not an Annex II good, whatever the complex good is
-                p_dir, p_ind, p_cnt, p_el = s["dir"], s["ind"], s["cnt"], s["el"]
-            else:
-                q = purchased[u.precursor]
-                zero = _is_zero_rated(q)
-                p_dir = 0.0 if zero else q.see_direct
-                p_ind = 0.0 if zero else q.see_indirect
-                q_counts = indirect_counts(cn_code=q.cn_code, category=q.category)
-                p_cnt = p_ind if q_counts else 0.0
-                p_el = q.specific_electricity_mwh_per_t or 0.0
+            p_dir, p_ind, p_cnt, p_el = _precursor_see(inp, u.precursor, u.mass_t, sol, name)
             dir_ += m * p_dir
             ind += m * p_ind
             cnt += m * p_cnt
@@ -1021,30 +1054,34 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
             if m > 0 and (p_dir or p_ind):
                 is_complex = True
         sol[name] = {"dir": dir_, "ind": ind, "cnt": cnt, "el": el, "complex": is_complex}
+    return sol
 
-    proc_results = []
-    for p in inp.processes:
-        a, s = attr[p.name], sol[p.name]
-        proc_results.append(
-            ProcessResult(
-                name=p.name,
-                activity_level_t=p.activity_level_t,
-                attributed_direct_t=a["attr_dir"],
-                attributed_indirect_t=a["attr_ind"],
-                direct_emissions_t=a["dir_star"],
-                heat_t=a["heat"],
-                waste_gas_t=a["wg"],
-                electricity_produced_t=a["el_prod"],
-                see_direct=s["dir"],
-                see_indirect=s["ind"],
-                see_indirect_counted=s["cnt"],
-                embedded_electricity_mwh_per_t=s["el"],
-                indirect_counted=counted(p),
-                complex=bool(s["complex"]),
-            )
-        )
+
+def _process_result(
+    p: ProductionProcess, a: Mapping[str, float], s: Mapping[str, float], counted: bool
+) -> ProcessResult:
+    return ProcessResult(
+        name=p.name,
+        activity_level_t=p.activity_level_t,
+        attributed_direct_t=a["attr_dir"],
+        attributed_indirect_t=a["attr_ind"],
+        direct_emissions_t=a["dir_star"],
+        heat_t=a["heat"],
+        waste_gas_t=a["wg"],
+        electricity_produced_t=a["el_prod"],
+        see_direct=s["dir"],
+        see_indirect=s["ind"],
+        see_indirect_counted=s["cnt"],
+        embedded_electricity_mwh_per_t=s["el"],
+        indirect_counted=counted,
+        complex=bool(s["complex"]),
+    )
+
+
+def _good_results(inp: CbamInput, proc_results: tuple[ProcessResult, ...]) -> tuple[GoodResult, ...]:
+    """One result per good: its process's SEE, total (template) and embedded (definitive period)."""
     by_name = {r.name: r for r in proc_results}
-    good_results = []
+    out = []
     for g in inp.goods:
         r = by_name[g.process]
         if math.isnan(r.see_direct):
@@ -1053,34 +1090,29 @@ def calculate(cbam_input: CbamInput) -> CbamResult:
                 "specific embedded emissions are undefined; enter the production in tonnes (Annex II F)."
             )
         code = normalise_cn(g.cn_code)
-        good_results.append(
+        out.append(
             GoodResult(
                 cn_code=code,
                 process=g.process,
                 see_direct=r.see_direct,
                 see_indirect=r.see_indirect,
-                see_total=r.see_direct + r.see_indirect_counted,
+                see_total=r.see_direct + r.see_indirect,
                 embedded_electricity_mwh_per_t=r.embedded_electricity_mwh_per_t,
                 name=g.name,
                 indirect_counted=indirect_counts(cn_code=code),
                 see_indirect_counted=r.see_indirect_counted,
                 complex=r.complex,
+                see_embedded=r.see_direct + r.see_indirect_counted,
             )
         )
-    if any(p.electricity for p in inp.processes) or inp.reported_indirect_t is None:
-        indirect = float(sum(a["attr_ind"] for a in attr.values()))
-    else:
-        indirect = float(inp.reported_indirect_t)
-    period = ""
-    if inp.period_start is not None:
-        period = str(inp.period_start.year)
-        if inp.period_end is not None and inp.period_end.year != inp.period_start.year:
-            period += f"-{inp.period_end.year}"
-    return CbamResult(
-        installation=InstallationResult(direct_t=inst_direct, indirect_t=indirect, biomass_co2_t=inst_bio),
-        processes=tuple(proc_results),
-        goods=tuple(good_results),
-        source_rows=tuple(MappingProxyType(r) for r in rows),
-        period=period,
-        entity=inp.installation.name,
-    )
+    return tuple(out)
+
+
+def _period(inp: CbamInput) -> str:
+    """Reporting period as years (``"2026"`` or ``"2025-2026"``)."""
+    if inp.period_start is None:
+        return ""
+    period = str(inp.period_start.year)
+    if inp.period_end is not None and inp.period_end.year != inp.period_start.year:
+        period += f"-{inp.period_end.year}"
+    return period

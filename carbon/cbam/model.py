@@ -19,11 +19,14 @@ Conventions
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
+
+from carbon.errors import CalculationError
+
+from .goods import normalise_cn
 
 __all__ = [
     "EF_SOURCE_CODES",
@@ -41,7 +44,6 @@ __all__ = [
     "WasteGas",
     "cbam_input_from_dict",
     "load_cbam_yaml",
-    "normalise_cn",
 ]
 
 SourceMethod = Literal["combustion", "process", "mass_balance"]
@@ -65,26 +67,6 @@ EF_SOURCE_CODES: Mapping[str, str] = MappingProxyType(
 )
 
 _EMPTY: Mapping[str, float] = MappingProxyType({})
-
-
-def normalise_cn(code: object) -> str:
-    """Return a CN code as digits only (``"7318 15 42"`` -> ``"73181542"``).
-
-    Parameters
-    ----------
-    code : str or int
-        CN code with or without spaces or dots.
-
-    Returns
-    -------
-    str
-        The digits; empty string for ``None``.
-    """
-    if code is None:
-        return ""
-    if isinstance(code, float) and code.is_integer():
-        code = int(code)
-    return re.sub(r"[\s.]", "", str(code))
 
 
 @dataclass(frozen=True)
@@ -554,11 +536,11 @@ def _num_or_none(b: _Builder, where: str, v: Any) -> float | None:
 def _date(b: _Builder, where: str, v: Any) -> _dt.date | None:
     if v is None or isinstance(v, _dt.date):
         return v
-    try:
-        from carbon.units import parse_date
+    from carbon.units import parse_date
 
+    try:
         return parse_date(v)
-    except Exception:
+    except ValueError:  # DateError
         b.problem(where, f"cannot read the date {v!r}", "Write dates as YYYY-MM-DD.")
         return None
 
@@ -613,6 +595,115 @@ def _clean(b: _Builder, where: str, data: Any) -> Any:
 _ALIASES_ALL = {k: v for d in _ALIASES.values() for k, v in d.items()}
 
 
+def _many(b: _Builder, data: Mapping[str, Any], key: str, cls: type, prep: Any = None) -> tuple:
+    items = data.get(key) or []
+    if not isinstance(items, list):
+        b.problem(key, f"'{key}' must be a list")
+        return ()
+    out = []
+    for i, item in enumerate(items):
+        where = f"{key}[{i}]"
+        item = _clean(b, where, item)
+        if prep is not None and isinstance(item, Mapping):
+            item = prep(b, where, dict(item))
+        obj = b.make(cls, item, where)
+        if obj is not None:
+            out.append(obj)
+    return tuple(out)
+
+
+def _prep_stream(b: _Builder, where: str, d: dict) -> dict:
+    if "method" in d:
+        d["method"] = str(d["method"]).strip().lower().replace(" ", "_").replace("-", "_")
+        if d["method"] not in ("combustion", "process", "mass_balance"):
+            b.problem(f"{where}.method", f"unknown method {d['method']!r}", "Use combustion, process or mass_balance.")
+    return d
+
+
+def _electricity(b: _Builder, where: str, d: Any) -> Electricity | None:
+    if d is None:
+        return None
+    d = _clean(b, where, d)
+    if isinstance(d, Mapping):
+        d = dict(d)
+        src = d.get("source", d.get("ef_source"))
+        if src is not None:
+            code = EF_SOURCE_ALIASES.get(str(src).lower(), str(src))
+            if code not in EF_SOURCE_CODES:
+                b.problem(
+                    f"{where}.source",
+                    f"unknown electricity EF source {src!r}",
+                    "Use one of " + ", ".join([*EF_SOURCE_ALIASES, *EF_SOURCE_CODES]) + ".",
+                )
+            d.pop("source", None)
+            d["ef_source"] = code
+    return b.make(Electricity, d, where)
+
+
+def _prep_process(b: _Builder, where: str, d: dict) -> dict:
+    prod = d.pop("production_t", None)
+    if prod is not None:
+        prod = prod if isinstance(prod, list) else [prod]
+        d["production_t"] = tuple(_num_or_none(b, f"{where}.production_t", x) or 0.0 for x in prod)
+    src = d.get("sources")
+    if src is not None:
+        if isinstance(src, Mapping):
+            d["sources"] = MappingProxyType(
+                {str(k): _num_or_none(b, f"{where}.sources.{k}", v) or 0.0 for k, v in src.items()}
+            )
+        else:
+            b.problem(f"{where}.sources", "'sources' must map source names to shares (0-1)")
+            d.pop("sources")
+    for key, cls in (("heat", HeatFlow), ("waste_gases", WasteGas)):
+        items = d.get(key) or []
+        d[key] = tuple(
+            x
+            for x in (
+                b.make(cls, _clean(b, f"{where}.{key}[{i}]", it), f"{where}.{key}[{i}]") for i, it in enumerate(items)
+            )
+            if x is not None
+        )
+    for key in ("electricity", "electricity_produced"):
+        if key in d:
+            d[key] = _electricity(b, f"{where}.{key}", d[key])
+    pre = d.get("precursors") or {}
+    uses = []
+    if isinstance(pre, Mapping):
+        for k, v in pre.items():
+            uses.append(PrecursorUse(str(k), _num_or_none(b, f"{where}.precursors.{k}", v) or 0.0))
+    elif isinstance(pre, list):
+        for i, it in enumerate(pre):
+            u = b.make(PrecursorUse, _clean(b, f"{where}.precursors[{i}]", it), f"{where}.precursors[{i}]")
+            if u is not None:
+                uses.append(PrecursorUse(u.precursor, float(u.mass_t)))
+    d["precursors"] = tuple(uses)
+    return d
+
+
+def _cn(b: _Builder, where: str, d: dict) -> None:
+    if "cn_code" in d:
+        try:
+            d["cn_code"] = normalise_cn(d["cn_code"])
+        except CalculationError as err:
+            b.problem(f"{where}.cn_code", str(err), "Write the CN code with 4, 6 or 8 digits, e.g. 7318 15 42.")
+
+
+def _prep_precursor(b: _Builder, where: str, d: dict) -> dict:
+    _cn(b, where, d)
+    if "purchased_t" in d:
+        v = d["purchased_t"]
+        d["purchased_t"] = tuple(float(x) for x in (v if isinstance(v, list) else [v]))
+    for k in ("see_direct_source", "specific_electricity_source"):
+        if k in d:
+            d[k] = str(d[k]).lower()
+    return d
+
+
+def _prep_good(b: _Builder, where: str, d: dict) -> dict:
+    _cn(b, where, d)
+    return d
+
+
 def cbam_input_from_dict(data: Mapping[str, Any], source_file: str = "") -> CbamInput:
     """Build a :class:`CbamInput` from plain data (the structure of :func:`load_cbam_yaml`).
 
@@ -620,6 +711,21 @@ def cbam_input_from_dict(data: Mapping[str, Any], source_file: str = "") -> Cbam
     ------
     carbon.errors.InputError
         Listing every problem with its key path.
+
+    Parameters
+    ----------
+    data : mapping
+        Plain data with the keys of :func:`load_cbam_yaml`.
+    source_file : str
+        File the data came from, for messages.
+
+    Returns
+    -------
+    CbamInput
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II (monitoring), Annex III (attribution), Annex IV (communication).
     """
     from carbon.errors import InputError
 
@@ -655,116 +761,16 @@ def cbam_input_from_dict(data: Mapping[str, Any], source_file: str = "") -> Cbam
     start = _date(b, "period.start", period.get("start")) if isinstance(period, Mapping) else None
     end = _date(b, "period.end", period.get("end")) if isinstance(period, Mapping) else None
 
-    def many(key: str, cls: type, prep: Any = None) -> tuple:
-        items = data.get(key) or []
-        if not isinstance(items, list):
-            b.problem(key, f"'{key}' must be a list")
-            return ()
-        out = []
-        for i, item in enumerate(items):
-            where = f"{key}[{i}]"
-            item = _clean(b, where, item)
-            if prep is not None and isinstance(item, Mapping):
-                item = prep(where, dict(item))
-            obj = b.make(cls, item, where)
-            if obj is not None:
-                out.append(obj)
-        return tuple(out)
-
-    def prep_stream(where: str, d: dict) -> dict:
-        if "method" in d:
-            d["method"] = str(d["method"]).strip().lower().replace(" ", "_").replace("-", "_")
-            if d["method"] not in ("combustion", "process", "mass_balance"):
-                b.problem(
-                    f"{where}.method", f"unknown method {d['method']!r}", "Use combustion, process or mass_balance."
-                )
-        return d
-
-    def electricity(where: str, d: Any) -> Electricity | None:
-        if d is None:
-            return None
-        d = _clean(b, where, d)
-        if isinstance(d, Mapping):
-            d = dict(d)
-            src = d.get("source", d.get("ef_source"))
-            if src is not None:
-                code = EF_SOURCE_ALIASES.get(str(src).lower(), str(src))
-                if code not in EF_SOURCE_CODES:
-                    b.problem(
-                        f"{where}.source",
-                        f"unknown electricity EF source {src!r}",
-                        "Use one of " + ", ".join([*EF_SOURCE_ALIASES, *EF_SOURCE_CODES]) + ".",
-                    )
-                d.pop("source", None)
-                d["ef_source"] = code
-        return b.make(Electricity, d, where)
-
-    def prep_process(where: str, d: dict) -> dict:
-        prod = d.pop("production_t", None)
-        if prod is not None:
-            prod = prod if isinstance(prod, list) else [prod]
-            d["production_t"] = tuple(_num_or_none(b, f"{where}.production_t", x) or 0.0 for x in prod)
-        src = d.get("sources")
-        if src is not None:
-            if isinstance(src, Mapping):
-                d["sources"] = MappingProxyType(
-                    {str(k): _num_or_none(b, f"{where}.sources.{k}", v) or 0.0 for k, v in src.items()}
-                )
-            else:
-                b.problem(f"{where}.sources", "'sources' must map source names to shares (0-1)")
-                d.pop("sources")
-        for key, cls in (("heat", HeatFlow), ("waste_gases", WasteGas)):
-            items = d.get(key) or []
-            d[key] = tuple(
-                x
-                for x in (
-                    b.make(cls, _clean(b, f"{where}.{key}[{i}]", it), f"{where}.{key}[{i}]")
-                    for i, it in enumerate(items)
-                )
-                if x is not None
-            )
-        for key in ("electricity", "electricity_produced"):
-            if key in d:
-                d[key] = electricity(f"{where}.{key}", d[key])
-        pre = d.get("precursors") or {}
-        uses = []
-        if isinstance(pre, Mapping):
-            for k, v in pre.items():
-                uses.append(PrecursorUse(str(k), _num_or_none(b, f"{where}.precursors.{k}", v) or 0.0))
-        elif isinstance(pre, list):
-            for i, it in enumerate(pre):
-                u = b.make(PrecursorUse, _clean(b, f"{where}.precursors[{i}]", it), f"{where}.precursors[{i}]")
-                if u is not None:
-                    uses.append(PrecursorUse(u.precursor, float(u.mass_t)))
-        d["precursors"] = tuple(uses)
-        return d
-
-    def prep_precursor(where: str, d: dict) -> dict:
-        if "cn_code" in d:
-            d["cn_code"] = normalise_cn(d["cn_code"])
-        if "purchased_t" in d:
-            v = d["purchased_t"]
-            d["purchased_t"] = tuple(float(x) for x in (v if isinstance(v, list) else [v]))
-        for k in ("see_direct_source", "specific_electricity_source"):
-            if k in d:
-                d[k] = str(d[k]).lower()
-        return d
-
-    def prep_good(where: str, d: dict) -> dict:
-        if "cn_code" in d:
-            d["cn_code"] = normalise_cn(d["cn_code"])
-        return d
-
     result = CbamInput(
         installation=installation or Installation(name=""),
         period_start=start,
         period_end=end,
-        source_streams=many("source_streams", SourceStream, prep_stream),
-        emission_sources=many("emission_sources", EmissionSource),
-        pfc=many("pfc", PFC),
-        processes=many("processes", ProductionProcess, prep_process),
-        precursors=many("precursors", Precursor, prep_precursor),
-        goods=many("goods", Good, prep_good),
+        source_streams=_many(b, data, "source_streams", SourceStream, _prep_stream),
+        emission_sources=_many(b, data, "emission_sources", EmissionSource),
+        pfc=_many(b, data, "pfc", PFC),
+        processes=_many(b, data, "processes", ProductionProcess, _prep_process),
+        precursors=_many(b, data, "precursors", Precursor, _prep_precursor),
+        goods=_many(b, data, "goods", Good, _prep_good),
         reported_indirect_t=_num_or_none(b, "reported_indirect_t", data.get("reported_indirect_t")),
         source_file=source_file,
     )
@@ -837,6 +843,10 @@ def load_cbam_yaml(path: str | Any) -> CbamInput:
     ------
     carbon.errors.InputError
         Unknown keys (with suggestions), wrong types, unreadable YAML.
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B (source streams, Eq. 5-26), Annex III A.3, B (Eq. 55-63), Annex IV.
     """
     from pathlib import Path
 

@@ -131,6 +131,10 @@ def cbam_factor(year: int) -> Param:
     CalculationError
         For years before 2026 (transitional period: reporting only, no certificates,
         R 2023/956 Art 32).
+
+    References
+    ----------
+    Directive 2003/87/EC Art 10a(1a) as amended by Directive (EU) 2023/959; Regulation (EU) 2023/956 Art 31.
     """
     if year < 2026:
         msg = f"year {year}: CBAM certificates are due only for imports from 2026 (R 2023/956 Art 32, 36); give a year >= 2026."
@@ -168,6 +172,10 @@ def cscf(year: int) -> Param:
     -------
     Param
         :data:`CSCF_PROVISIONAL` [1].
+
+    References
+    ----------
+    Directive 2003/87/EC Art 10a(5); IR (EU) 2025/2620 Eq 2 and 6.
     """
     cbam_factor(year)  # same year check
     return CSCF_PROVISIONAL

@@ -11,11 +11,12 @@ from carbon.cli._common import print_json
 
 def _cbam_input(path: str):
     import carbon.cbam as cbam
+    from carbon.formats.cbam_template import read_template
 
     p = Path(path)
     if p.suffix.lower() in (".yaml", ".yml", ".json"):
         return cbam.load_cbam_yaml(p)
-    return cbam.read_template(p)
+    return read_template(p)
 
 
 def cmd_cbam_calc(a) -> int:
@@ -29,10 +30,39 @@ def cmd_cbam_calc(a) -> int:
     inst = d["installation"]
     print(f"Installation: direct {inst['direct_t']:,.3f} t CO2e, indirect {inst['indirect_t']:,.3f} t CO2e")
     for p in d["processes"]:
-        print(f"  process {p['name']}: {p['activity_level_t']:,.3f} t; attributed direct {p['attributed_direct_t']:,.3f}, indirect {p['attributed_indirect_t']:,.3f}")
+        print(
+            f"  process {p['name']}: {p['activity_level_t']:,.3f} t; attributed direct {p['attributed_direct_t']:,.3f}, indirect {p['attributed_indirect_t']:,.3f}"
+        )
     for g in d["goods"]:
-        print(f"  CN {g['cn_code']} ({g['process']}): SEE direct {g['see_direct']:.9g}, indirect {g['see_indirect']:.9g}, total {g['see_total']:.9g} t CO2e/t")
+        print(f"  CN {g['cn_code']} ({g['process']}) specific embedded emissions [t CO2e/t]:")
+        print(f"    direct {g['see_direct']:.9g} + indirect {g['see_indirect']:.9g} = total {g['see_total']:.9g}")
+        rule = (
+            "direct and indirect count"
+            if g["indirect_counted"]
+            else "R 2023/956 Annex II good: only direct emissions count (Art 7(1))"
+        )
+        print(f"    embedded emissions for certificates {g['see_embedded']:.9g} ({rule})")
     return 0
+
+
+def _precursor_route(pre) -> tuple[str | None, str]:
+    """Benchmark route of a purchased precursor: the one printed with its default value (IR 2025/2621 Annex I)."""
+    from carbon.cbam.defaults import benchmark_routes, default_see
+    from carbon.errors import CarbonError
+
+    if not benchmark_routes(pre.cn_code):
+        return None, ""
+    try:
+        d = default_see(pre.cn_code, pre.country or None, 2026)
+    except CarbonError:
+        return None, ""
+    if not d.route or len(d.route) != 1:
+        return None, ""
+    note = (
+        f"precursor '{pre.name}' (CN {pre.cn_code}): benchmark route ({d.route}) as printed with its default value "
+        f"for {d.country} (IR 2025/2621 Annex I, {d.source}); IR 2025/2620 Eq 4"
+    )
+    return d.route, note
 
 
 def _cbam_goods(path: str, quantity: float | None) -> tuple[list[dict], list[str]]:
@@ -52,7 +82,9 @@ def _cbam_goods(path: str, quantity: float | None) -> tuple[list[dict], list[str
             for use in proc.precursors:
                 pre = bought.get(use.precursor)
                 if pre is not None and pre.cn_code:
-                    precursors.append({"cn_code": pre.cn_code, "mass_t_per_t": use.mass_t / made})
+                    route, note = _precursor_route(pre)
+                    precursors.append({"cn_code": pre.cn_code, "mass_t_per_t": use.mass_t / made, "route": route})
+                    notes += [note] if note and note not in notes else []
                 elif pre is not None:
                     notes.append(
                         f"precursor '{pre.name}' of CN {g['cn_code']} has no CN code in the file: its benchmark is not "
@@ -82,7 +114,9 @@ def cmd_cbam_cost(a) -> int:
         d["projection"] = []
         for y in range(2026, 2035):
             t = cost_table(goods, y, a.price, country=a.country).to_dict()
-            d["projection"].append({k: t.get(k) for k in ("year", "certificates", "cost_eur", "default_certificates", "default_cost_eur")})
+            d["projection"].append(
+                {k: t.get(k) for k in ("year", "certificates", "cost_eur", "default_certificates", "default_cost_eur")}
+            )
     if a.json:
         print_json(d)
         return 0
@@ -91,23 +125,28 @@ def cmd_cbam_cost(a) -> int:
         print(f"  CN {g.get('cn_code')}: {g.get('certificates', 0):,.4f} certificates, {g.get('cost_eur', 0):,.2f} EUR")
     for note in d["assumptions"]:
         print(f"  note: {note}")
-    print(f"Total {d.get('certificates', 0):,.4f} certificates, {d.get('cost_eur', 0):,.2f} EUR; on default values {d.get('default_certificates', 0):,.4f} / {d.get('default_cost_eur', 0):,.2f} EUR")
+    print(
+        f"Total {d.get('certificates', 0):,.4f} certificates, {d.get('cost_eur', 0):,.2f} EUR; on default values {d.get('default_certificates', 0):,.4f} / {d.get('default_cost_eur', 0):,.2f} EUR"
+    )
     return 0
 
 
 def cmd_cbam_template(a) -> int:
     import carbon.cbam as cbam
+    from carbon.formats.cbam_template import write_template
 
     inp = _cbam_input(a.file)
     res = cbam.calculate(inp)
-    p = cbam.write_template(inp, res, a.output)
+    p = write_template(inp, res, a.output)
     print(f"wrote {p}")
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``carbon cbam calc|cost|template``."""
-    cb = sub.add_parser("cbam", help="EU CBAM embedded emissions and certificates").add_subparsers(dest="sub", required=True)
+    cb = sub.add_parser("cbam", help="EU CBAM embedded emissions and certificates").add_subparsers(
+        dest="sub", required=True
+    )
     s = cb.add_parser("calc", help="specific embedded emissions from a Communication template or a CBAM YAML")
     s.add_argument("file")
     s.add_argument("--json", action="store_true")

@@ -12,7 +12,7 @@ import pytest
 
 import carbon.cbam as cb
 from carbon.cbam import cost
-from carbon.cbam.taiwan import (
+from carbon.cbam.from_inventory import (
     ELECTRICITY_RULE,
     build_installation,
     carbon_price_from_fee,
@@ -117,7 +117,7 @@ def test_electricity_default_rule_is_the_grid_default(inventory):
     res = cb.calculate(b.cbam_input)
     assert res.installation.indirect_t == pytest.approx(6850 * 0.561, rel=REL)
     g = res.good("73181542")
-    assert g.see_total == pytest.approx(g.see_direct)  # Annex II good: direct only
+    assert g.see_embedded == pytest.approx(g.see_direct)  # Annex II good: direct only
     with pytest.raises(InputError, match="electricity_ef_source"):
         _build(inventory, electricity_factor=0.3)
     actual = _build(inventory, electricity_factor=0.0, electricity_ef_source="D.4.3.1")

@@ -40,11 +40,12 @@ from typing import Any
 
 import pandas as pd
 
-from carbon.errors import CalculationError, InputError, Problem, did_you_mean
+from carbon.errors import CalculationError, InputError, Problem, UnitError, UnitMismatchError, did_you_mean
 from carbon.units import is_convertible, multiplier, split_factor_unit
 
 from .cost import CarbonPricePaid, taiwan_carbon_fee
-from .engine import LEGAL_DIR, indirect_counts, source_stream_emissions
+from .engine import source_stream_emissions
+from .goods import LEGAL_DIR, indirect_counts
 from .model import (
     EF_SOURCE_CODES,
     CbamInput,
@@ -178,9 +179,9 @@ def grid_default_ef(country: str = "TW") -> GridFactor:
     c = (country or "").strip()
     names = [c]
     if len(c) == 2 and c.isalpha():
-        from .defaults import _index  # ISO code -> country name of IR 2025/2621 Annex I
+        from .defaults import country_name  # ISO code -> country name of IR 2025/2621 Annex I
 
-        name = _index()[1].get(c.upper())
+        name = country_name(c)
         if name:
             names.append(name)
     for n in names:
@@ -215,7 +216,7 @@ class InventoryInstallation:
     Attributes
     ----------
     cbam_input : CbamInput
-        Ready for :func:`carbon.cbam.calculate` and :func:`carbon.cbam.write_template`.
+        Ready for :func:`carbon.cbam.calculate` and :func:`carbon.formats.cbam_template.write_template`.
     streams : pandas.DataFrame
         One row per source stream: ``source_id``, ``stream`` (name in the CBAM input),
         ``method``, ``activity``, ``activity_unit``, ``ncv`` [GJ/t or GJ/1000Nm3],
@@ -447,80 +448,147 @@ def build_installation(
     .. [2] Regulation (EU) 2023/956, Art 7(4), Annex I (greenhouse gases), Annex IV point 6.
     .. [3] Implementing Regulation (EU) 2025/2621, Annex II.
     """
-    rec = result.records
-    project = result.project
-    org = project.organisation
-    exclude = dict(exclude or {})
-    densities = dict(densities or {})
-    proc_names = [p.name for p in processes]
-    problems: list[Problem] = []
-    notes: list[str] = []
-    all_ids = [str(x) for x in rec["source_id"].astype(str).unique()]
-    excluded_by_inventory = set(getattr(result, "excluded_sources", []) or [])
+    work = _Work(result, processes, attribution, exclude, densities, include_mobile)
+    work.check_ids()
+    el_choice = _electricity_choice(electricity_factor, electricity_ef_source, country, work)
+    for sid, g in work.rec.groupby(work.rec["source_id"].astype(str), sort=False):
+        work.convert_source(sid, g, el_choice, certificates_as_ppa)
+    work.check_attribution()
+    if work.problems:
+        raise InputError(work.problems)
+    org = result.project.organisation
+    cbam_input = CbamInput(
+        installation=_installation_ident(installation, org.name, country),
+        period_start=org.period_start,
+        period_end=org.period_end,
+        source_streams=tuple(work.stream_objs),
+        processes=tuple(work.processes_filled(country)),
+        precursors=tuple(precursors),
+        goods=tuple(goods),
+        source_file=str(result.project.origin.get("file") or ""),
+    )
+    if any(not indirect_counts(cn_code=gd.cn_code) for gd in goods):
+        work.notes.append(
+            "goods of R 2023/956 Annex II (iron and steel, aluminium, hydrogen): only direct emissions count "
+            "(Art 7(1)); electricity is still reported"
+        )
+    cols_ex = ["source_id", "source_name", "iso_subcategory", "gas", "co2e_t", "reason"]
+    return InventoryInstallation(
+        cbam_input=cbam_input,
+        streams=pd.DataFrame(work.streams),
+        electricity=pd.DataFrame(work.elec_rows),
+        excluded=pd.DataFrame(work.excl_rows, columns=cols_ex),
+        notes=tuple(dict.fromkeys(work.notes)),
+    )
 
-    for key in (*attribution, *exclude, *densities):
-        if key not in all_ids:
-            problems.append(
-                Problem(
-                    f"source '{key}' is not in the inventory",
-                    hint=did_you_mean(str(key), all_ids) or f"Source ids: {', '.join(all_ids)}.",
-                )
-            )
 
-    # electricity factor: (EF, template code, note); the inventory factor is taken per source
-    el_choice: tuple[float, str, str] | None = None
+def _installation_ident(installation: Installation | Mapping[str, Any] | None, name: str, country: str) -> Installation:
+    """The installation identification: given, or the organisation's name and ``country``."""
+    if installation is None:
+        inst = Installation(name=name, country=country, country_code=country.upper() if len(country) == 2 else "")
+    elif isinstance(installation, Installation):
+        inst = installation
+    else:
+        inst = Installation(**{"country": country, **dict(installation)})
+    if not inst.country_code and len(inst.country) == 2:
+        inst = replace(inst, country_code=inst.country.upper())
+    return inst
+
+
+def _electricity_choice(
+    electricity_factor: str | float, ef_source: str | None, country: str, work: _Work
+) -> tuple[float, str, str] | None:
+    """(EF [t CO2/MWh], template code, note) of the electricity rule chosen; None after a problem.
+
+    ``'inventory'`` gives NaN: the inventory's own factor is then taken per source.
+    """
     if electricity_factor == "grid_default":
         gf = grid_default_ef(country)
-        el_choice = (gf.value, "D.4(a)", f"grid default {gf.country} {gf.value} t CO2e/MWh ({gf.source})")
         if gf.fallback:
-            notes.append(gf.fallback)
-    elif electricity_factor == "inventory":
-        el_choice = (math.nan, "D.4(b)", "")
-    elif isinstance(electricity_factor, int | float) and not isinstance(electricity_factor, bool):
-        if (
-            electricity_ef_source in _ACTUAL_EF_SOURCES
-            and math.isfinite(electricity_factor)
-            and electricity_factor >= 0
-        ):
-            code = str(electricity_ef_source)
-            ef = float(electricity_factor)
-            el_choice = (ef, code, f"actual factor {ef:g} t CO2/MWh ({code}: {EF_SOURCE_CODES[code]})")
-        else:
-            problems.append(
-                Problem(
-                    f"an actual electricity factor ({electricity_factor!r} t CO2/MWh, >= 0) needs electricity_ef_source",
-                    hint="One of "
-                    + ", ".join(f"{c} ({EF_SOURCE_CODES[c]})" for c in _ACTUAL_EF_SOURCES)
-                    + "; evidence per IR 2025/2547 Annex II D.4.3.",
-                )
-            )
-    else:
-        problems.append(
+            work.notes.append(gf.fallback)
+        return gf.value, "D.4(a)", f"grid default {gf.country} {gf.value} t CO2e/MWh ({gf.source})"
+    if electricity_factor == "inventory":
+        return math.nan, "D.4(b)", ""
+    if isinstance(electricity_factor, int | float) and not isinstance(electricity_factor, bool):
+        if ef_source in _ACTUAL_EF_SOURCES and math.isfinite(electricity_factor) and electricity_factor >= 0:
+            code, ef = str(ef_source), float(electricity_factor)
+            return ef, code, f"actual factor {ef:g} t CO2/MWh ({code}: {EF_SOURCE_CODES[code]})"
+        work.problems.append(
             Problem(
-                f"electricity_factor {electricity_factor!r}",
-                hint="Use 'grid_default' (the rule of IR 2025/2547 Annex II D.4), 'inventory' or a number in t CO2/MWh.",
+                f"an actual electricity factor ({electricity_factor!r} t CO2/MWh, >= 0) needs electricity_ef_source",
+                hint="One of "
+                + ", ".join(f"{c} ({EF_SOURCE_CODES[c]})" for c in _ACTUAL_EF_SOURCES)
+                + "; evidence per IR 2025/2547 Annex II D.4.3.",
             )
         )
+        return None
+    work.problems.append(
+        Problem(
+            f"electricity_factor {electricity_factor!r}",
+            hint="Use 'grid_default' (the rule of IR 2025/2547 Annex II D.4), 'inventory' or a number in t CO2/MWh.",
+        )
+    )
+    return None
 
-    src_table = project.sources.copy()
-    src_table["source_id"] = src_table["source_id"].astype(str)
-    src_rows = {r["source_id"]: r for r in src_table.to_dict("records")}
 
-    streams: list[dict] = []
-    stream_objs: list[SourceStream] = []
-    elec_rows: list[dict] = []
-    excl_rows: list[dict] = []
-    shares_by_proc: dict[str, dict[str, float]] = {n: {} for n in proc_names}
-    elec_by_proc: dict[str, list[tuple[float, float, str]]] = {n: [] for n in proc_names}
-    needs_map: list[str] = []
+_MOBILE = (
+    "mobile combustion: 'emissions from mobile machinery for transportation purposes shall be excluded' "
+    "(IR 2025/2547 Annex II B.1(c))"
+)
+_FUGITIVE = (
+    "fugitive / land-use emissions: not a source stream of IR 2025/2547 Annex II B and not a greenhouse "
+    "gas of R 2023/956 Annex I for these goods"
+)
 
-    whole: dict[str, str] = {}  # source id -> reason, for sources left out entirely
 
-    def exclude_rows(g: pd.DataFrame, reason: str, entire: bool = True) -> None:
+class _Work:
+    """The working of :func:`build_installation`: rows shown to the user, problems and notes."""
+
+    def __init__(
+        self,
+        result: Any,
+        processes: Sequence[ProductionProcess],
+        attribution: Mapping[str, str | Mapping[str, float]],
+        exclude: Mapping[str, str] | None,
+        densities: Mapping[str, float] | None,
+        include_mobile: bool,
+    ) -> None:
+        self.rec = result.records
+        self.processes = list(processes)
+        self.attribution = attribution
+        self.exclude = dict(exclude or {})
+        self.densities = dict(densities or {})
+        self.include_mobile = include_mobile
+        self.proc_names = [p.name for p in processes]
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+        self.all_ids = [str(x) for x in self.rec["source_id"].astype(str).unique()]
+        self.excluded_by_inventory = set(getattr(result, "excluded_sources", []) or [])
+        src_table = result.project.sources.copy()
+        src_table["source_id"] = src_table["source_id"].astype(str)
+        self.src_rows = {r["source_id"]: r for r in src_table.to_dict("records")}
+        self.streams: list[dict] = []
+        self.stream_objs: list[SourceStream] = []
+        self.elec_rows: list[dict] = []
+        self.excl_rows: list[dict] = []
+        self.shares_by_proc: dict[str, dict[str, float]] = {n: {} for n in self.proc_names}
+        self.elec_by_proc: dict[str, list[tuple[float, float, str]]] = {n: [] for n in self.proc_names}
+        self.needs_map: list[str] = []
+        self.whole: dict[str, str] = {}  # source id -> reason, for sources left out entirely
+
+    def check_ids(self) -> None:
+        """Every source id named in attribution, exclude or densities is in the inventory."""
+        for key in (*self.attribution, *self.exclude, *self.densities):
+            if key not in self.all_ids:
+                hint = did_you_mean(str(key), self.all_ids) or f"Source ids: {', '.join(self.all_ids)}."
+                self.problems.append(Problem(f"source '{key}' is not in the inventory", hint=hint))
+
+    def exclude_rows(self, g: pd.DataFrame, reason: str, entire: bool = True) -> None:
+        """Record the inventory rows ``g`` as left out, with the reason."""
         if entire:
-            whole[str(g.iloc[0]["source_id"])] = reason
+            self.whole[str(g.iloc[0]["source_id"])] = reason
         for r in g.itertuples():
-            excl_rows.append(
+            self.excl_rows.append(
                 {
                     "source_id": str(r.source_id),
                     "source_name": _text(r.source_name),
@@ -531,121 +599,128 @@ def build_installation(
                 }
             )
 
-    for sid, g in rec.groupby(rec["source_id"].astype(str), sort=False):
+    def _left_out(self, sid: str, cat: str, method: str) -> str | None:
+        """Why a whole source is left out of the installation (None if it is converted)."""
+        if sid in self.exclude:
+            return f"excluded by the user: {self.exclude[sid]}"
+        if sid in self.excluded_by_inventory:
+            return "excluded from the inventory total"
+        if cat.startswith(("3", "4", "5", "6")):
+            return "other indirect emissions (ISO 14064-1 categories 3-6): outside the installation"
+        if cat == "1.2" and not self.include_mobile:
+            return _MOBILE
+        if cat in ("1.4", "1.5") and method != "mass_balance":
+            return _FUGITIVE
+        if not cat.startswith(("1", "2")):
+            return f"category {cat} not converted"
+        return None
+
+    def convert_source(self, sid: str, g: pd.DataFrame, el_choice: tuple[float, str, str] | None, ppa: bool) -> None:
+        """Convert, exclude or report one inventory source (all its records ``g``)."""
         first = g.iloc[0]
         cat = str(first["iso_subcategory"])
         name = _text(first["source_name"]) or sid
-        srow = src_rows.get(sid, {})
+        srow = self.src_rows.get(sid, {})
         method = (_text(srow.get("method")) or "").lower()
-        if sid in exclude:
-            exclude_rows(g, f"excluded by the user: {exclude[sid]}")
-            continue
-        if sid in excluded_by_inventory:
-            exclude_rows(g, "excluded from the inventory total")
-            continue
-        if cat.startswith(("3", "4", "5", "6")):
-            exclude_rows(g, "other indirect emissions (ISO 14064-1 categories 3-6): outside the installation")
-            continue
-        if cat == "1.2" and not include_mobile:
-            exclude_rows(
-                g,
-                "mobile combustion: 'emissions from mobile machinery for transportation purposes shall be excluded' "
-                "(IR 2025/2547 Annex II B.1(c))",
-            )
-            continue
-        if cat == "2.2":
-            problems.append(
+        reason = self._left_out(sid, cat, method)
+        if reason is not None:
+            self.exclude_rows(g, reason)
+        elif cat == "2.2":
+            self.problems.append(
                 Problem(
                     f"source '{sid}' ({name}) is imported energy (category 2.2)",
                     hint="Enter imported measurable heat as a HeatFlow of the process (IR 2025/2547 Annex III A.2.2, "
                     "Eq. 55) and pass exclude={'" + sid + "': 'entered as heat flow'}.",
                 )
             )
-            continue
-        if cat == "2.1":
-            el = g[~g["biogenic"].astype(bool)]
-            unit = str(first["activity_unit"])
-            alloc = _num(first["allocation"]) or 1.0
-            try:
-                net_mwh = float(first["activity_amount"]) * alloc * multiplier(unit, "MWh")
-                mass_u, _g, per = split_factor_unit(str(first["factor_unit"]))
-                inv_ef = float(first["factor_value"]) * multiplier(mass_u, "t") / multiplier(per, "MWh")
-            except Exception as err:  # a unit that is not energy
-                problems.append(Problem(f"source '{sid}': electricity in '{unit}': {err}"))
-                continue
-            cert_kwh = _num(srow.get("certificate_kwh")) or 0.0
-            cert_mwh = cert_kwh * multiplier("kWh", "MWh") * alloc
-            mwh = net_mwh + cert_mwh
-            inv_co2e = float(el["co2e_t"].sum())
-            if el_choice is None:
-                continue  # the problem is reported once, above
-            ef, code, ef_note = el_choice
-            if code == "D.4(b)":
-                ef = inv_ef
-                ef_note = (
-                    f"inventory factor {first['factor_id']} = {inv_ef:.6g} t CO2e/MWh: not a basis allowed by "
-                    "IR 2025/2547 Annex II D.4 for goods (use for comparison only)"
-                )
-            if cert_mwh and certificates_as_ppa:
-                co2e = (mwh - cert_mwh) * ef  # PPA share at 0 (renewable), Art 9(1) weighted average
-                cbam_ef = co2e / mwh if mwh else 0.0
-                code = "Mix"
-                notes.append(
-                    f"{sid}: {cert_mwh:g} MWh under renewable certificates treated as a PPA (D.4.3.2) with factor 0; "
-                    f"process factor is the weighted average {cbam_ef:.6g} t CO2e/MWh (IR 2025/2547 Art 9(1)); "
-                    "requires the PPA and hourly smart-meter evidence of Annex II D.4.3"
-                )
-            else:
-                co2e = mwh * ef
-                cbam_ef = ef
-                if cert_mwh:
-                    notes.append(
-                        f"{sid}: {cert_mwh:g} MWh covered by renewable certificates (電證合一) count at the chosen "
-                        "factor: certificates are not a route under IR 2025/2547 Annex II D.4 (only a PPA or a direct "
-                        "technical link with hourly evidence, D.4.3)"
-                    )
-            notes.append(f"{sid}: electricity {mwh:g} MWh; {ef_note}")
-            elec_rows.append(
-                {
-                    "source_id": sid,
-                    "source_name": name,
-                    "mwh": mwh,
-                    "certificate_mwh": cert_mwh,
-                    "inventory_ef": inv_ef,
-                    "cbam_ef": cbam_ef,
-                    "ef_source": code,
-                    "inventory_co2e_t": inv_co2e,
-                    "cbam_co2e_t": co2e,
-                }
+        elif cat == "2.1":
+            self.electricity_source(sid, name, g, srow, el_choice, ppa)
+        elif cat.startswith("1"):
+            self.direct_source(sid, name, cat, method, g, srow)
+        else:
+            self.exclude_rows(g, f"category {cat} not converted")
+
+    def attribute(self, sid: str, add: Any) -> None:
+        """Call ``add(process, share)`` for each share of the user's attribution of ``sid``."""
+        if sid not in self.attribution:
+            self.needs_map.append(sid)
+            return
+        for pname, s in _shares(sid, self.attribution[sid], self.proc_names, self.problems).items():
+            add(pname, s)
+
+    def electricity_source(
+        self, sid: str, name: str, g: pd.DataFrame, srow: Mapping, el_choice: tuple[float, str, str] | None, ppa: bool
+    ) -> None:
+        """Category 2.1: MWh consumed (incl. certificates) with the factor of the chosen rule (Annex II D.4)."""
+        first = g.iloc[0]
+        unit = str(first["activity_unit"])
+        alloc = _num(first["allocation"]) or 1.0
+        try:
+            net_mwh = float(first["activity_amount"]) * alloc * multiplier(unit, "MWh")
+            mass_u, _g, per = split_factor_unit(str(first["factor_unit"]))
+            inv_ef = float(first["factor_value"]) * multiplier(mass_u, "t") / multiplier(per, "MWh")
+        except (UnitError, UnitMismatchError) as err:  # a unit that is not energy
+            self.problems.append(Problem(f"source '{sid}': electricity in '{unit}': {err}"))
+            return
+        cert_mwh = (_num(srow.get("certificate_kwh")) or 0.0) * multiplier("kWh", "MWh") * alloc
+        mwh = net_mwh + cert_mwh
+        if el_choice is None:
+            return  # the problem is reported once, above
+        ef, code, ef_note = el_choice
+        if code == "D.4(b)":
+            ef = inv_ef
+            ef_note = (
+                f"inventory factor {first['factor_id']} = {inv_ef:.6g} t CO2e/MWh: not a basis allowed by "
+                "IR 2025/2547 Annex II D.4 for goods (use for comparison only)"
             )
-            if sid not in attribution:
-                needs_map.append(sid)
-                continue
-            for pname, s in _shares(sid, attribution[sid], proc_names, problems).items():
-                elec_by_proc[pname].append((mwh * s, co2e * s, code))
-            continue
-        if not cat.startswith("1"):
-            exclude_rows(g, f"category {cat} not converted")
-            continue
-        # direct emissions (1.1, 1.3, 1.2 when included; mass balance anywhere in 1.x)
-        co2 = g[g["gas"].astype(str) == "CO2"]
+        co2e, cbam_ef, code = self._certificates(sid, mwh, cert_mwh, ef, code, ppa)
+        self.notes.append(f"{sid}: electricity {mwh:g} MWh; {ef_note}")
+        el = g[~g["biogenic"].astype(bool)]
+        self.elec_rows.append(
+            {
+                "source_id": sid,
+                "source_name": name,
+                "mwh": mwh,
+                "certificate_mwh": cert_mwh,
+                "inventory_ef": inv_ef,
+                "cbam_ef": cbam_ef,
+                "ef_source": code,
+                "inventory_co2e_t": float(el["co2e_t"].sum()),
+                "cbam_co2e_t": co2e,
+            }
+        )
+        self.attribute(sid, lambda p, s: self.elec_by_proc[p].append((mwh * s, co2e * s, code)))
+
+    def _certificates(
+        self, sid: str, mwh: float, cert_mwh: float, ef: float, code: str, ppa: bool
+    ) -> tuple[float, float, str]:
+        """(CO2e [t], process EF [t CO2e/MWh], code) with electricity under renewable certificates."""
+        if cert_mwh and ppa:
+            co2e = (mwh - cert_mwh) * ef  # PPA share at 0 (renewable), Art 9(1) weighted average
+            cbam_ef = co2e / mwh if mwh else 0.0
+            self.notes.append(
+                f"{sid}: {cert_mwh:g} MWh under renewable certificates treated as a PPA (D.4.3.2) with factor 0; "
+                f"process factor is the weighted average {cbam_ef:.6g} t CO2e/MWh (IR 2025/2547 Art 9(1)); "
+                "requires the PPA and hourly smart-meter evidence of Annex II D.4.3"
+            )
+            return co2e, cbam_ef, "Mix"
+        if cert_mwh:
+            self.notes.append(
+                f"{sid}: {cert_mwh:g} MWh covered by renewable certificates (電證合一) count at the chosen "
+                "factor: certificates are not a route under IR 2025/2547 Annex II D.4 (only a PPA or a direct "
+                "technical link with hourly evidence, D.4.3)"
+            )
+        return mwh * ef, ef, code
+
+    def _other_gases(self, sid: str, name: str, cat: str, g: pd.DataFrame) -> None:
+        """Non-CO2 records of a direct source: left out with the reason, or a problem."""
         other = g[g["gas"].astype(str) != "CO2"]
-        if cat in ("1.4", "1.5") and method != "mass_balance":
-            exclude_rows(
-                g,
-                "fugitive / land-use emissions: not a source stream of IR 2025/2547 Annex II B and not a greenhouse "
-                "gas of R 2023/956 Annex I for these goods",
-            )
-            continue
         for gas_name, og in other.groupby(other["gas"].astype(str), sort=False):
             if gas_name in ("CH4", "N2O") and cat != "1.3":
-                exclude_rows(
-                    og,
-                    "CH4/N2O of combustion: not a greenhouse gas of R 2023/956 Annex I for these goods",
-                    entire=False,
-                )
+                reason = "CH4/N2O of combustion: not a greenhouse gas of R 2023/956 Annex I for these goods"
+                self.exclude_rows(og, reason, entire=False)
             elif cat == "1.3" and gas_name in ("N2O", "CF4", "C2F6"):
-                problems.append(
+                self.problems.append(
                     Problem(
                         f"source '{sid}' ({name}): process {gas_name} is not converted automatically",
                         hint="Enter it as a measurement-based EmissionSource (N2O, IR 2025/2547 Annex II B.6) or a PFC "
@@ -653,7 +728,7 @@ def build_installation(
                     )
                 )
             elif gas_name in ("CO2e", "CO2_bio"):
-                problems.append(
+                self.problems.append(
                     Problem(
                         f"source '{sid}' ({name}): its factor gives {gas_name}, not CO2 per gas",
                         hint="CBAM source streams need the CO2 factor (IR 2025/2547 Annex II B.3); use a per-gas factor "
@@ -661,68 +736,68 @@ def build_installation(
                     )
                 )
             else:
-                exclude_rows(
-                    og, f"{gas_name}: not a greenhouse gas of R 2023/956 Annex I for these goods", entire=False
-                )
-        if co2.empty:
-            continue
-        biogenic = bool(co2["biogenic"].astype(bool).any())
-        inv_co2 = float(co2["mass_t"].sum())
+                reason = f"{gas_name}: not a greenhouse gas of R 2023/956 Annex I for these goods"
+                self.exclude_rows(og, reason, entire=False)
+
+    def _stream(self, sid: str, name: str, cat: str, method: str, co2: pd.DataFrame, srow: Mapping) -> SourceStream:
+        """The CBAM source stream of a direct source's CO2 record (Annex II B.3, Eq. 5-12)."""
         r = co2.iloc[0]
-        stream_name = f"{sid} {name}"
+        biogenic = bool(co2["biogenic"].astype(bool).any())
         alloc = _num(r["allocation"]) or 1.0
+        stream_name = f"{sid} {name}"
+        if method == "mass_balance":
+            amount, cc = _num(srow.get("activity_amount")), _num(srow.get("carbon_content"))
+            unit = _text(srow.get("activity_unit")) or "t"
+            if amount is None or cc is None:
+                msg = f"source {sid}: mass balance needs activity_amount and carbon_content."
+                raise CalculationError(msg)
+            self.notes.append(
+                f"{sid}: mass balance with f = 3.664 t CO2/t C (IR 2025/2547 Annex II B.3.1); the inventory uses "
+                f"its own factor {r['factor_value']:g} {r['factor_unit']}"
+            )
+            activity = amount * alloc * multiplier(unit, "t")
+            bf = 1.0 if biogenic else 0.0
+            return SourceStream(stream_name, "mass_balance", activity, "t", carbon_content=cc, biomass_fraction=bf)
+        act, unit, ncv, ef, ef_unit, note = _stream_numbers(
+            sid,
+            float(r["activity_amount"]) * alloc,
+            str(r["activity_unit"]),
+            _num(r["heat_value"]),
+            _text(r["heat_value_unit"]),
+            float(r["factor_value"]),
+            str(r["factor_unit"]),
+            self.densities.get(sid),
+        )
+        if note:
+            self.notes.append(note)
+        return SourceStream(
+            name=stream_name,
+            method="process" if cat == "1.3" else "combustion",
+            activity=act,
+            activity_unit=unit,  # type: ignore[arg-type]
+            ncv=ncv,
+            emission_factor=ef,
+            ef_unit=ef_unit,  # type: ignore[arg-type]
+            biomass_fraction=1.0 if biogenic else 0.0,
+        )
+
+    def direct_source(self, sid: str, name: str, cat: str, method: str, g: pd.DataFrame, srow: Mapping) -> None:
+        """Categories 1.1, 1.3 (and 1.2 when included; mass balance anywhere in 1.x): a source stream."""
+        self._other_gases(sid, name, cat, g)
+        co2 = g[g["gas"].astype(str) == "CO2"]
+        if co2.empty:
+            return
         try:
-            if method == "mass_balance":
-                amount = _num(srow.get("activity_amount"))
-                cc = _num(srow.get("carbon_content"))
-                unit = _text(srow.get("activity_unit")) or "t"
-                if amount is None or cc is None:
-                    raise CalculationError(f"source {sid}: mass balance needs activity_amount and carbon_content.")
-                stream = SourceStream(
-                    name=stream_name,
-                    method="mass_balance",
-                    activity=amount * alloc * multiplier(unit, "t"),
-                    activity_unit="t",
-                    carbon_content=cc,
-                    biomass_fraction=1.0 if biogenic else 0.0,
-                )
-                notes.append(
-                    f"{sid}: mass balance with f = 3.664 t CO2/t C (IR 2025/2547 Annex II B.3.1); the inventory uses "
-                    f"its own factor {r['factor_value']:g} {r['factor_unit']}"
-                )
-            else:
-                hv = _num(r["heat_value"])
-                act, unit, ncv, ef, ef_unit, note = _stream_numbers(
-                    sid,
-                    float(r["activity_amount"]) * alloc,
-                    str(r["activity_unit"]),
-                    hv,
-                    _text(r["heat_value_unit"]),
-                    float(r["factor_value"]),
-                    str(r["factor_unit"]),
-                    densities.get(sid),
-                )
-                if note:
-                    notes.append(note)
-                stream = SourceStream(
-                    name=stream_name,
-                    method="process" if cat == "1.3" else "combustion",
-                    activity=act,
-                    activity_unit=unit,  # type: ignore[arg-type]
-                    ncv=ncv,
-                    emission_factor=ef,
-                    ef_unit=ef_unit,  # type: ignore[arg-type]
-                    biomass_fraction=1.0 if biogenic else 0.0,
-                )
+            stream = self._stream(sid, name, cat, method, co2, srow)
         except CalculationError as err:
-            problems.append(Problem(str(err)))
-            continue
+            self.problems.append(Problem(str(err)))
+            return
         fossil, bio = source_stream_emissions(stream)
-        stream_objs.append(stream)
-        streams.append(
+        self.stream_objs.append(stream)
+        self.streams.append(
             {
                 "source_id": sid,
-                "stream": stream_name,
+                "stream": stream.name,
                 "iso_subcategory": cat,
                 "method": stream.method,
                 "activity": stream.activity,
@@ -731,99 +806,62 @@ def build_installation(
                 "emission_factor": stream.emission_factor,
                 "ef_unit": stream.ef_unit if stream.method != "mass_balance" else None,
                 "carbon_content": stream.carbon_content,
-                "factor_id": str(r["factor_id"]),
-                "inventory_co2_t": inv_co2,
+                "factor_id": str(co2.iloc[0]["factor_id"]),
+                "inventory_co2_t": float(co2["mass_t"].sum()),
                 "cbam_co2_t": fossil + bio,
             }
         )
-        if sid not in attribution:
-            needs_map.append(sid)
-            continue
-        for pname, s in _shares(sid, attribution[sid], proc_names, problems).items():
-            shares_by_proc[pname][stream_name] = shares_by_proc[pname].get(stream_name, 0.0) + s
 
-    for sid in attribution:
-        if sid in whole:
-            problems.append(
-                Problem(
-                    f"source '{sid}' is attributed but left out of the installation: {whole[sid]}",
-                    hint="Remove it from the attribution"
-                    + (
-                        ", or pass include_mobile=True for machinery not used for transport."
-                        if "B.1(c)" in whole[sid]
-                        else "."
-                    ),
+        def add(pname: str, s: float) -> None:
+            shares = self.shares_by_proc[pname]
+            shares[stream.name] = shares.get(stream.name, 0.0) + s
+
+        self.attribute(sid, add)
+
+    def check_attribution(self) -> None:
+        """Attributed sources left out, and converted sources not attributed, are problems."""
+        for sid in self.attribution:
+            if sid in self.whole:
+                extra = (
+                    ", or pass include_mobile=True for machinery not used for transport."
+                    if "B.1(c)" in self.whole[sid]
+                    else "."
                 )
+                hint = "Remove it from the attribution" + extra
+                self.problems.append(
+                    Problem(
+                        f"source '{sid}' is attributed but left out of the installation: {self.whole[sid]}", hint=hint
+                    )
+                )
+        if self.needs_map:
+            first = self.needs_map[0]
+            proc = self.proc_names[0] if self.proc_names else "process"
+            hint = (
+                f"Add them to attribution, e.g. {{'{first}': '{proc}'}} or {{'{first}': {{'P1': 0.6, 'P2': 0.4}}}}, or "
+                f"exclude={{'{first}': 'reason'}} if outside the installation (IR 2025/2547 Annex III A.3)."
             )
-    if needs_map:
-        problems.insert(
-            0,
-            Problem(
-                f"sources not attributed to a production process: {', '.join(needs_map)}",
-                hint="Add them to attribution, e.g. {'"
-                + needs_map[0]
-                + "': '"
-                + (proc_names[0] if proc_names else "process")
-                + "'} or {'"
-                + needs_map[0]
-                + "': {'P1': 0.6, 'P2': 0.4}}, or exclude={'"
-                + needs_map[0]
-                + "': 'reason'} if outside the installation (IR 2025/2547 Annex III A.3).",
-            ),
-        )
-    if problems:
-        raise InputError(problems)
-
-    new_procs = []
-    for p in processes:
-        el = elec_by_proc[p.name]
-        electricity = p.electricity
-        if el:
-            mwh = sum(x[0] for x in el)
-            co2e = sum(x[1] for x in el)
-            codes = {x[2] for x in el}
-            electricity = Electricity(
-                mwh=mwh,
-                emission_factor=co2e / mwh if mwh else 0.0,
-                ef_source=codes.pop() if len(codes) == 1 else "Mix",
-                country=country,
+            self.problems.insert(
+                0, Problem(f"sources not attributed to a production process: {', '.join(self.needs_map)}", hint=hint)
             )
-        sources = dict(p.sources)
-        sources.update(shares_by_proc[p.name])
-        new_procs.append(replace(p, sources=MappingProxyType(sources), electricity=electricity))
 
-    if installation is None:
-        inst = Installation(name=org.name, country=country, country_code=country.upper() if len(country) == 2 else "")
-    elif isinstance(installation, Installation):
-        inst = installation
-    else:
-        inst = Installation(**{"country": country, **dict(installation)})
-    if not inst.country_code and len(inst.country) == 2:
-        inst = replace(inst, country_code=inst.country.upper())
-
-    cbam_input = CbamInput(
-        installation=inst,
-        period_start=org.period_start,
-        period_end=org.period_end,
-        source_streams=tuple(stream_objs),
-        processes=tuple(new_procs),
-        precursors=tuple(precursors),
-        goods=tuple(goods),
-        source_file=str(project.origin.get("file") or ""),
-    )
-    if any(not indirect_counts(cn_code=gd.cn_code) for gd in goods):
-        notes.append(
-            "goods of R 2023/956 Annex II (iron and steel, aluminium, hydrogen): only direct emissions count "
-            "(Art 7(1)); electricity is still reported"
-        )
-    cols_ex = ["source_id", "source_name", "iso_subcategory", "gas", "co2e_t", "reason"]
-    return InventoryInstallation(
-        cbam_input=cbam_input,
-        streams=pd.DataFrame(streams),
-        electricity=pd.DataFrame(elec_rows),
-        excluded=pd.DataFrame(excl_rows, columns=cols_ex),
-        notes=tuple(dict.fromkeys(notes)),
-    )
+    def processes_filled(self, country: str) -> list[ProductionProcess]:
+        """The processes with their attributed source shares and electricity (Annex III A.3, Eq. 56)."""
+        out = []
+        for p in self.processes:
+            el = self.elec_by_proc[p.name]
+            electricity = p.electricity
+            if el:
+                mwh = sum(x[0] for x in el)
+                co2e = sum(x[1] for x in el)
+                codes = {x[2] for x in el}
+                code = codes.pop() if len(codes) == 1 else "Mix"
+                electricity = Electricity(
+                    mwh=mwh, emission_factor=co2e / mwh if mwh else 0.0, ef_source=code, country=country
+                )
+            sources = dict(p.sources)
+            sources.update(self.shares_by_proc[p.name])
+            out.append(replace(p, sources=MappingProxyType(sources), electricity=electricity))
+        return out
 
 
 def installation_from_inventory(result: Any, **kwargs: Any) -> CbamInput:
@@ -834,6 +872,17 @@ def installation_from_inventory(result: Any, **kwargs: Any) -> CbamInput:
     CbamInput
         Source streams, processes with attributed sources and electricity, goods and
         precursors; see :func:`build_installation` for the rules and the working.
+
+    Parameters
+    ----------
+    result : carbon.inventory.InventoryResult
+        The calculated inventory.
+    **kwargs
+        As :func:`build_installation`.
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex II B.1, B.3, D.4; Annex III A.3.
     """
     return build_installation(result, **kwargs).cbam_input
 
@@ -861,6 +910,10 @@ def fee_covered_t_per_t(result: Any, process: str) -> float:
     -------
     float
         [t CO2e/t]
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex III A.3 (Eq. 55-57); Regulation (EU) 2023/956 Art 7(1), Art 9.
     """
     p = result.process(process)
     if p.activity_level_t <= 0:
