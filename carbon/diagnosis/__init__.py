@@ -1,0 +1,1 @@
+"""Low-carbon and smart-manufacturing diagnosis over an inventory result."""
