@@ -126,7 +126,7 @@ def _cell(v):
 def _from_xlsx(p: Path) -> DiagnosisInput:
     import pandas as pd
 
-    xl = pd.ExcelFile(p)
+    xl = pd.ExcelFile(p, engine="calamine")
     data: dict = {}
     s = _sheet_records(xl, "settings")
     if s is not None:

@@ -526,8 +526,8 @@ def read_budget(path: str | Path, *, bond: str = "none") -> Budget:
     elif suffix in (".xlsx", ".csv"):
         import pandas as pd
 
-        df = pd.read_csv(p, dtype=object) if suffix == ".csv" else pd.read_excel(p, sheet_name=0, dtype=object)
-        sheet = None if suffix == ".csv" else pd.ExcelFile(p).sheet_names[0]
+        df = pd.read_csv(p, dtype=object) if suffix == ".csv" else pd.read_excel(p, sheet_name=0, dtype=object, engine="calamine")
+        sheet = None if suffix == ".csv" else pd.ExcelFile(p, engine="calamine").sheet_names[0]
         df.columns = [str(c).strip() for c in df.columns]
         missing = [c for c in ("item", "total_ntd", "subsidy_ntd") if c not in df.columns]
         if missing:
