@@ -275,7 +275,7 @@ class AirPressureReduction(Measure):
     Inputs: ``pressure_before_barg``, ``pressure_after_barg`` [bar(g)]; ``stages`` (1 or 2)
     [1]; ``load`` = the compressors' annual energy [kWh].
 
-    Defaults: κ = 1.4 (air); stages 1; atmospheric pressure 1.01325 bar.
+    Defaults: kappa κ = 1.4 (air); stages 1; atmospheric pressure 1.01325 bar.
 
     Working: adiabatic work w(p) = N((p_abs/p_atm)^((κ−1)/(κN)) − 1); saving share = 1 − w(p1)/w(p0).
     (About 1 % per 0.14 bar (2 psi) near 7 bar(g), the sourcebook's rule of thumb.)
@@ -959,6 +959,8 @@ class CustomMeasure(Measure):
 
     Inputs: either ``saving_share`` [1] of the system's energy, or ``saved_energy``
     [kWh or GJ/yr, the source's energy unit]; ``method`` (how it was calculated, shown in explain).
+
+    Working: saved = share × energy left on the system, or the amount given capped by what is left.
 
     References
     ----------
