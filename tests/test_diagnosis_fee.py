@@ -114,3 +114,10 @@ def test_fee_from_dyeing_inventory():
     assert fee.chargeable_t == float(chargeable)
     assert fee.fee_ntd == int((chargeable * 300).to_integral_value(rounding=ROUND_DOWN))
     assert fee.fee_ntd == 1_053_936
+
+
+def test_fee_per_site():
+    rec = pd.DataFrame({"source_id": ["A", "B"], "source_name": ["a", "b"], "iso_subcategory": ["1.1", "1.1"], "facility": ["F1", "F2"], "co2e_t": [30_000.0, 20_000.0]})
+    sites = fee_basis(rec).per_site()
+    assert sites["F1"].fee_ntd == 1_500_000 and sites["F2"].fee_ntd == 0  # F2 alone is below the threshold
+    assert carbon_fee(50_000).fee_ntd == 7_500_000  # what a single-site total would wrongly give

@@ -234,3 +234,10 @@ def test_explain_prints_the_working_with_units(kind, dyeing):
         assert ref in text
     assert r.avoided_t > 0 or r.avoided_market_t > 0
     assert math.isfinite(r.abatement_cost_ntd_per_t)
+
+
+def test_negative_saving_is_refused(dyeing):
+    with pytest.raises(InputError, match="negative"):
+        run(dyeing[2], type="heat_recovery", id="H", source_id="S01", flow_m3_per_h=10, hot_temp_c=20, cold_temp_c=25, hours=5000)
+    with pytest.raises(InputError, match="outside 0–1"):
+        run(dyeing[2], type="boiler_tuning", id="B", source_id="S01", eff_before=0.9, eff_after=0.8)

@@ -241,3 +241,13 @@ def test_cli_diagnose_fee_template(tmp_path):
     out = tmp_path / "t.yaml"
     cli("diagnosis-template", "-o", str(out))
     assert out.exists() and "measure types and their inputs" in out.read_text(encoding="utf-8")
+
+
+def test_diagnosis_file_json(tmp_path):
+    import yaml
+
+    data = yaml.safe_load((EX / "compressor-diagnosis.yaml").read_text(encoding="utf-8"))
+    p = tmp_path / "d.json"
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    d = read_diagnosis(p)
+    assert [m.id for m in d.measures] == ["M1", "M2", "M3"] and d.prices[0]["ntd"] == 4.0

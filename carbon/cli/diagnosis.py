@@ -52,6 +52,7 @@ def cmd_fee(a) -> int:
         d = fee.to_dict()
         if basis is not None:
             d["basis"] = basis.to_dict()
+            d["per_site"] = {k: v.to_dict() for k, v in basis.per_site(**kw).items()}
         print_json(d)
         return 0
     if basis is not None:
@@ -59,6 +60,9 @@ def cmd_fee(a) -> int:
         for r in basis.sources.itertuples():
             print(f"  {r.source_id:8s} {r.iso_subcategory:4s} {r.co2e_t:>14,.4f} t  {'counts' if r.counts else '—     '}  {r.name}  ({r.reason})")
         print(f"  direct {basis.direct_t:,.4f} t + electricity {basis.electricity_t:,.4f} t = {basis.emissions_t:,.4f} t CO2e")
+        if len(basis.by_facility) > 1:
+            for fac, r in basis.per_site(**kw).items():
+                print(f"  site {fac}: {r.emissions_t:,.4f} t → fee NT${r.fee_ntd:,} (the fee applies per site)")
     print(fee.explain())
     return 0
 

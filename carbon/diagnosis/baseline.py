@@ -9,6 +9,7 @@ computes the new fuel's factor with the inventory engine itself (same GWP set, s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -161,6 +162,7 @@ def baseline_from_inventory(result) -> Baseline:
     )
 
 
+@lru_cache(maxsize=64)
 def fuel_factor_per_gj(factor_id: str, gwp_set: str, registry=None) -> tuple[float, list[dict]]:
     """CO2e per GJ of a fuel, computed by the inventory engine (same GWP set and library).
 
@@ -170,7 +172,8 @@ def fuel_factor_per_gj(factor_id: str, gwp_set: str, registry=None) -> tuple[flo
     Returns
     -------
     (float, list of dict)
-        t CO2e per GJ [t CO2e/GJ] and the factor rows used.
+        t CO2e per GJ [t CO2e/GJ] and the factor rows used (cached per fuel, GWP set and library;
+        treat the rows as read-only).
     """
     from carbon.inventory import InventoryProject, Organisation, calculate
 

@@ -255,6 +255,13 @@ class FeeBasis:
         """Direct + electricity-indirect emissions. [t CO2e]"""
         return self.direct_t + self.electricity_t
 
+    def per_site(self, **kwargs) -> dict[str, FeeResult]:
+        """The fee of each facility on its own (the fee and its 25,000 t threshold apply per site, 全廠場).
+
+        ``kwargs`` as in :func:`carbon_fee`.
+        """
+        return {f: carbon_fee(e, **kwargs) for f, e in self.by_facility.items()}
+
     def to_dict(self) -> dict:
         """JSON form."""
         return {

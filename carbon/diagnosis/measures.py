@@ -1060,6 +1060,9 @@ def evaluate(m: Measure, src, load_before: float, ctx: Context) -> MeasureResult
     _check_carrier(m, src)
     m._used = {}
     s = m.saving(load_before, src, ctx)
+    if not s.saved >= 0:
+        msg = f"measure {m.id} ({m.kind}): the computed saving {s.saved:,.4g} {src.energy_unit}/yr is negative; check the inputs (temperatures, efficiencies, amounts)."
+        raise InputError([Problem(msg, column="id")])
     eu = src.energy_unit
     gross = s.saved * src.co2e_per_energy
     net = gross - s.added_co2e_t

@@ -3,6 +3,10 @@
 Measures are applied in order to the baseline: each acts on what the previous ones left of its
 system (and of its source). Two measures on one compressor system therefore save
 ``1 − (1 − f1)(1 − f2)`` of its energy together, not ``f1 + f2``; the overlap is reported.
+
+Order matters where measures interact: list demand-side measures (efficiency, heat recovery) before
+supply-side ones (fuel switch, PV, green electricity), as a consultant would implement and count them;
+a fuel switch then converts only the fuel the efficiency measures left.
 """
 
 from __future__ import annotations
