@@ -8,17 +8,17 @@ import sys
 from carbon.cli._common import print_json
 
 
-def _inventory(path: str, gwp_set: str | None = None):
+def _inventory(path: str, gwp_set: str | None = None, rounding: str = "exact"):
     from carbon.formats.project import read_project
     from carbon.inventory import calculate
 
-    return calculate(read_project(path), gwp_set=gwp_set)
+    return calculate(read_project(path), gwp_set=gwp_set, rounding=rounding)
 
 
 def cmd_diagnose(a) -> int:
     from carbon.diagnosis import diagnose, read_diagnosis
 
-    res = _inventory(a.inventory, a.gwp_set)
+    res = _inventory(a.inventory, a.gwp_set, a.rounding)
     d = read_diagnosis(a.measures) if a.measures else None
     base_path = a.base or (d.base_inventory if d is not None else None)
     base = _inventory(base_path) if base_path else None
@@ -45,7 +45,7 @@ def cmd_fee(a) -> int:
         return 2
     basis = None
     if a.file:
-        basis, fee = fee_from_inventory(_inventory(a.file), **kw)
+        basis, fee = fee_from_inventory(_inventory(a.file, rounding=a.rounding), **kw)
     else:
         fee = carbon_fee(a.emissions, **kw)
     if a.json:
@@ -123,6 +123,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--target-pct", dest="target_pct", type=float, help="reduction target against the base year [%%]")
     s.add_argument("--target-year", dest="target_year", type=int, help="year of the target")
     s.add_argument("--gwp-set", dest="gwp_set", default=None)
+    s.add_argument("--rounding", choices=["exact", "moenv"], default="exact")
     s.add_argument("--explain", action="store_true", help="print every measure's working")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_diagnose)
@@ -134,6 +135,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--plan", choices=["A", "B"], help="approved voluntary reduction plan: A NT$50/t, B NT$100/t")
     s.add_argument("--period", type=int, choices=[1, 2, 3], help="period of the plan (high leakage): coefficient 0.2/0.4/0.6")
     s.add_argument("--offsets", type=float, default=0.0, help="domestic offset credits [t CO2e] (≤ 10 %% deducted)")
+    s.add_argument("--rounding", choices=["exact", "moenv"], default="exact", help="inventory rounding (with FILE)")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_fee)
 

@@ -47,11 +47,14 @@ def fig_pareto(table, *, title: str | None = None, top: int = 15) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=labels, y=values, marker_color=colors, name="t CO2e", hovertemplate="%{x}<br>%{y:,.3f} t CO2e<extra></extra>")
     fig.add_scatter(x=labels, y=cum, yaxis="y2", mode="lines+markers", name="cumulative %", line={"color": "#2c3e50"})
+    fig.add_hline(y=80, yref="y2", line={"dash": "dot", "color": "#7f8c8d"}, annotation_text="80 %")
     fig.update_layout(
         template=TEMPLATE,
         title=title or "碳排熱點 Pareto of emissions",
         yaxis={"title": "t CO2e"},
-        yaxis2={"title": "cumulative share [%]", "overlaying": "y", "side": "right", "range": [0, 105]},
+        yaxis2={"title": "cumulative share [%]", "overlaying": "y", "side": "right", "range": [0, 105], "tickvals": [0, 20, 40, 60, 80, 100],
+                "ticksuffix": " %", "showgrid": False},
+        xaxis={"automargin": True},
         legend={"orientation": "h", "y": -0.25},
         bargap=0.2,
     )
