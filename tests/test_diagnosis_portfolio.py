@@ -251,3 +251,22 @@ def test_diagnosis_file_json(tmp_path):
     p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     d = read_diagnosis(p)
     assert [m.id for m in d.measures] == ["M1", "M2", "M3"] and d.prices[0]["ntd"] == 4.0
+
+
+def test_fee_per_site_before_and_after(tmp_path):
+    text = (EX / "dyeing-factory.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - {facility_id: F1, name: 和美廠, equity_share: 1.0}", "  - {facility_id: F1, name: 和美廠, equity_share: 1.0}\n  - {facility_id: F2, name: 二廠, equity_share: 1.0}")
+    text = text.replace("name: 外購電力, facility: F1", "name: 外購電力, facility: F2")  # electricity metered at a second site
+    p = tmp_path / "two-sites.yaml"
+    p.write_text(text, encoding="utf-8")
+    res = calculate(read_project(p))
+    d = read_diagnosis(EX / "dyeing-diagnosis.yaml")
+    d.base_inventory, d.target = None, None
+    dg = diagnose(res, d)
+    out = dg.to_dict()["fee"]
+    f1, f2 = out["per_site"]["F1"], out["per_site"]["F2"]
+    assert f1["before"]["emissions_t"] == pytest.approx(res.total_tco2e - 8_532.0) and f2["before"]["emissions_t"] == pytest.approx(8_532.0)
+    assert f1["before"]["fee_ntd"] == 0 and f2["before"]["fee_ntd"] == 0  # each site below 25,000 t
+    assert out["total_before_ntd"] == 0 and dg.fee_before.fee_ntd == 1_053_936  # the combined figure would be wrong
+    pv = dg.portfolio.steps[4].avoided_t
+    assert f2["after"]["emissions_t"] == pytest.approx(8_532.0 - pv)

@@ -66,6 +66,7 @@ class Diagnosis:
     financing: dict
     smart: dict | None
     needs: list[str]
+    fee_sites: dict = field(default_factory=dict)
     assumptions: list[str] = field(default_factory=list)
     factor_editions: dict = field(default_factory=dict)
 
@@ -84,12 +85,26 @@ class Diagnosis:
             "portfolio": None if self.portfolio is None else self.portfolio.to_dict(),
             "macc": None if self.macc is None else self.macc.to_dict(),
             "target": None if self.target is None else self.target.to_dict(),
-            "fee": {"basis": self.fee_basis.to_dict(), "before": self.fee_before.to_dict(), "after": None if self.fee_after is None else self.fee_after.to_dict()},
+            "fee": {
+                "basis": self.fee_basis.to_dict(),
+                "before": self.fee_before.to_dict(),
+                "after": None if self.fee_after is None else self.fee_after.to_dict(),
+                "per_site": {k: {"before": v[0].to_dict(), "after": None if v[1] is None else v[1].to_dict()} for k, v in self.fee_sites.items()},
+                "total_before_ntd": self.fee_total()[0],
+                "total_after_ntd": self.fee_total()[1],
+            },
             "financing": self.financing,
             "smart": self.smart,
             "needs": self.needs,
             "assumptions": self.assumptions,
         }
+
+    def fee_total(self) -> tuple[int, int | None]:
+        """Carbon fee before and after the measures [TWD]: per site (全廠場) summed when the inventory has several sites."""
+        if len(self.fee_sites) > 1:
+            after = None if self.fee_after is None else sum(v[1].fee_ntd for v in self.fee_sites.values())
+            return sum(v[0].fee_ntd for v in self.fee_sites.values()), after
+        return self.fee_before.fee_ntd, None if self.fee_after is None else self.fee_after.fee_ntd
 
     def summary(self) -> str:
         """A text summary with the key figures and their units."""
@@ -112,9 +127,11 @@ class Diagnosis:
             L.append(f"  portfolio {p.avoided_t:,.3f} t CO2e/yr (alone they would add up to {alone:,.3f}; overlap {alone - p.avoided_t:,.3f}); after {p.after_t:,.3f} t")
         if self.target is not None:
             L.append(self.target.explain())
-        L.append(f"Carbon fee now: NT${self.fee_before.fee_ntd:,} on {self.fee_basis.emissions_t:,.3f} t (direct + electricity)")
-        if self.fee_after is not None:
-            L.append(f"Carbon fee after the measures: NT${self.fee_after.fee_ntd:,} on {self.fee_after.emissions_t:,.3f} t")
+        before, after = self.fee_total()
+        sites = f" (summed over {len(self.fee_sites)} sites)" if len(self.fee_sites) > 1 else ""
+        L.append(f"Carbon fee now: NT${before:,} on {self.fee_basis.emissions_t:,.3f} t (direct + electricity){sites}")
+        if after is not None:
+            L.append(f"Carbon fee after the measures: NT${after:,} on {self.fee_basis.emissions_t - self.portfolio.fee_relevant_avoided_t:,.3f} t{sites}")
         if self.smart:
             L.append(f"Smart manufacturing: stage {self.smart['stage']} {self.smart['stage_name']}; next {self.smart['next_stage_name']}: {', '.join(self.smart['recommended_courses'])}")
         f = self.financing
@@ -211,6 +228,12 @@ def diagnose(result, diagnosis: DiagnosisInput | None = None, *, base=None, targ
     fee_kw = {k: v for k, v in (d.fee or {}).items() if k in ("high_leakage", "plan", "period", "offsets_t") and v is not None}
     before = carbon_fee(fb.emissions_t, **fee_kw)
     after = carbon_fee(max(0.0, fb.emissions_t - pf.fee_relevant_avoided_t), **fee_kw) if pf else None
+    sites = {}
+    for fac, e in fb.by_facility.items():
+        cut = None
+        if pf:
+            cut = sum(s.avoided_t for s in pf.steps if (bl.get(s.source_id).facility or "(site)") == fac and bl.get(s.source_id).iso_subcategory[0] in "12")
+        sites[fac] = (carbon_fee(e, **fee_kw), None if cut is None else carbon_fee(max(0.0, e - cut), **fee_kw))
     smart = None
     if d.smart is not None:
         from carbon.diagnosis.smart import assess
@@ -233,6 +256,7 @@ def diagnose(result, diagnosis: DiagnosisInput | None = None, *, base=None, targ
         financing=_financing(d),
         smart=smart,
         needs=list(d.needs or []),
+        fee_sites=sites,
         assumptions=assumptions,
         factor_editions=result.factor_editions,
     )
