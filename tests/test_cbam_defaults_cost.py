@@ -28,6 +28,7 @@ from carbon.cbam.cost import (
 from carbon.cbam.defaults import _benchmarks, _defaults, _index, benchmark, default_see
 from carbon.cbam.goods import indirect_counts
 from carbon.errors import CalculationError, InputError
+from carbon.fee import FEE_PARAMS
 from carbon.formats.cbam_template import read_template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,11 +238,15 @@ def test_taiwan_fee_params_match_fact_sheet():
     sec = text[text.index("## 6. Carbon fee") : text.index("## 7.")]
     assert "**General NT$300/tCO2e**" in sec and "**A NT$50**" in sec and "**B NT$100**" in sec
     assert "**25,000 tCO2e**" in sec and "period 1 = 0.2, period 2 = 0.4, period 3 = 0.6" in sec
-    p = params.TW_CARBON_FEE
-    assert (p["general"].value, p["A"].value, p["B"].value, p["K"].value) == (300, 50, 100, 25000)
+    p = FEE_PARAMS
+    assert (p["rate_general"][0], p["rate_A"][0], p["rate_B"][0], p["K_t"][0]) == (300, 50, 100, 25000)
+    assert (p["coefficient_period_1"][0], p["coefficient_period_2"][0], p["coefficient_period_3"][0]) == (0.2, 0.4, 0.6)
     # the fact sheet's worked example: (30,000 − 25,000) × 1 × 300 = NT$1,500,000
     fee = taiwan_carbon_fee(30000, 1.0)
     assert fee.eur_per_t * 30000 == pytest.approx(1_500_000)
+    # one rule with the diagnosis: a high-leakage site below 25,000 t is not a payer (碳費收費辦法 §3)
+    assert taiwan_carbon_fee(20_000, 1.0, high_leakage=True).eur_per_t == 0
+    assert taiwan_carbon_fee(40_000, 1.0, high_leakage=True, plan="A", period=1).eur_per_t * 40_000 == 400_000
 
 
 # --- cost model --------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from carbon.diagnosis.fee import FEE_PARAMS, FEE_SOURCE, carbon_fee, fee_basis, fee_from_inventory
 from carbon.errors import InputError
+from carbon.fee import FEE_PARAMS, FEE_SOURCE, carbon_fee, fee_basis, fee_from_inventory
 from carbon.formats.project import read_project
 from carbon.inventory import calculate
 

@@ -589,17 +589,17 @@ def taiwan_carbon_fee(
     annual_emissions_t: float,
     twd_per_eur: float,
     *,
-    rate: str | float = "general",
-    adjustment_factor: float = 1.0,
+    plan: str | None = None,
+    period: int | None = None,
     high_leakage: bool = False,
+    offsets_t: float = 0.0,
     rebate_twd: float = 0.0,
 ) -> CarbonPricePaid:
     """Taiwan carbon fee (碳費) of a site as an effective carbon price per tonne.
 
-    碳費 = 收費排放量 × 費率, 收費排放量 = (年排放量 − K) × 排放量調整係數, rounded half-up to
-    3 decimals; the fee is truncated to whole NT$ (碳費收費辦法 §5).  K = 25 000 t CO2e,
-    0 for high-carbon-leakage entities.  The effective price is fee / annual emissions,
-    converted at ``twd_per_eur``.
+    The fee itself is :func:`carbon.fee.carbon_fee` (the one place of the fee's rules:
+    threshold, K, coefficients, rates, offsets, rounding); this function only turns it into
+    a price per tonne of the site's emissions, converted at ``twd_per_eur``.
 
     Parameters
     ----------
@@ -608,12 +608,8 @@ def taiwan_carbon_fee(
     twd_per_eur : float
         Exchange rate, required (no default is guessed): Art 9(5) leaves it to an
         implementing act (yearly average rate). [TWD/EUR]
-    rate : {"general", "A", "B"} or float
-        Rate: general NT$300, preferential A NT$50 / B NT$100, or a number. [TWD/t CO2e]
-    adjustment_factor : float
-        排放量調整係數 (1; high-leakage entities with an approved plan 0.2 / 0.4 / 0.6). [1]
-    high_leakage : bool
-        High carbon-leakage entity: K = 0.
+    plan, period, high_leakage, offsets_t
+        As :func:`carbon.fee.carbon_fee` (rate A/B, coefficient period, K = 0, offsets). [t CO2e]
     rebate_twd : float
         Any rebate or compensation to net out (Art 9(1)). [TWD]
 
@@ -624,9 +620,11 @@ def taiwan_carbon_fee(
 
     References
     ----------
-    .. [1] 碳費收費辦法 §5 (2024-08-29); 環境部公告「碳費徵收費率」(2024-10-21); docs/FACTS-taiwan.md §6.
+    .. [1] 碳費收費辦法 §3, §5, §6, §9 (2024-08-29); 環境部公告「碳費徵收費率」(2024-10-21).
     .. [2] Regulation (EU) 2023/956 Art 3(29) ("carbon price" includes a fee), Art 9.
     """
+    from carbon.fee import carbon_fee
+
     fx = float(twd_per_eur)
     if not math.isfinite(fx) or fx <= 0:
         msg = f"twd_per_eur {twd_per_eur!r}: give the TWD per EUR exchange rate (yearly average), a positive number."
@@ -635,25 +633,14 @@ def taiwan_carbon_fee(
     if e <= 0:
         msg = f"annual_emissions_t {annual_emissions_t!r}: give the site's annual emissions in t CO2e (> 0)."
         raise CalculationError(msg)
-    if isinstance(rate, str):
-        if rate not in ("general", "A", "B"):
-            msg = f"rate {rate!r}: use 'general', 'A', 'B' or a number in TWD/t CO2e."
-            raise CalculationError(msg)
-        rate_v = params.TW_CARBON_FEE[rate].value
-    else:
-        rate_v = float(rate)
-    k = 0.0 if high_leakage else params.TW_CARBON_FEE["K"].value
-    chargeable = max(0.0, e - k) * float(adjustment_factor)
-    chargeable = math.floor(chargeable * 1000 + 0.5) / 1000  # round half-up, 3 dp
-    fee = math.floor(chargeable * rate_v)  # truncated to whole NT$
-    net = max(0.0, fee - float(rebate_twd))
-    eur_per_t = net / e / fx
+    fee = carbon_fee(e, high_leakage=high_leakage, plan=plan, period=period, offsets_t=offsets_t)
+    net = max(0.0, fee.fee_ntd - float(rebate_twd))
     src = (
-        f"碳費 {net:,.0f} TWD = ({e:g} − {k:g}) × {adjustment_factor:g} × {rate_v:g} TWD/t"
-        + (f" − rebate {rebate_twd:g}" if rebate_twd else "")
-        + f"; effective {net / e:.4g} TWD/t ÷ {fx:g} TWD/EUR"
+        f"碳費 {net:,.0f} TWD: " + "; ".join(fee.steps)
+        + (f"; − rebate {rebate_twd:g} TWD" if rebate_twd else "")
+        + f"; effective {net / e:.4g} TWD/t ÷ {fx:g} TWD/EUR ({fee.source})"
     )
-    return CarbonPricePaid(eur_per_t=eur_per_t, covered_t_per_t=None, kind="actual", source=src)
+    return CarbonPricePaid(eur_per_t=net / e / fx, covered_t_per_t=None, kind="actual", source=src)
 
 
 def cost_table(

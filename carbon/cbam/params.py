@@ -26,7 +26,6 @@ __all__ = [
     "DE_MINIMIS_T",
     "LEGAL_FILES",
     "Param",
-    "TW_CARBON_FEE",
     "cbam_factor",
     "cscf",
 ]
@@ -241,21 +240,3 @@ CARBON_PRICE_QUOTES = (
         "allowances are allocated free of charge in accordance with Article 31;",
     ),
 )
-
-# --- Taiwan carbon fee (碳費) -------------------------------------------------------------------
-_TW_SOURCE = (
-    "氣候變遷因應法 §28; 碳費收費辦法 §5 (2024-08-29); 環境部公告「碳費徵收費率」2024-10-21, effective 2025-01-01 — "
-    "official texts not in factors/sources: values as in docs/FACTS-taiwan.md §6 [S], cross-checked in the tests"
-)
-#: 碳費 rates [TWD/t CO2e], K [t CO2e/yr] and adjustment coefficients [1].
-TW_CARBON_FEE: dict[str, Param] = {
-    "general": Param("碳費 general rate 一般費率", 300.0, "TWD/t CO2e", "2025-01-01", "", _TW_SOURCE, "secondary"),
-    "A": Param("碳費 preferential rate A 優惠費率A", 50.0, "TWD/t CO2e", "2025-01-01", "", _TW_SOURCE, "secondary"),
-    "B": Param("碳費 preferential rate B 優惠費率B", 100.0, "TWD/t CO2e", "2025-01-01", "", _TW_SOURCE, "secondary"),
-    "K": Param("碳費 threshold K", 25000.0, "t CO2e", "2025-01-01", "", _TW_SOURCE, "secondary"),
-    "leakage_period_1": Param(
-        "排放量調整係數 high leakage, period 1", 0.2, "1", "2025-01-01", "", _TW_SOURCE, "secondary"
-    ),
-    "leakage_period_2": Param("排放量調整係數 high leakage, period 2", 0.4, "1", "", "", _TW_SOURCE, "secondary"),
-    "leakage_period_3": Param("排放量調整係數 high leakage, period 3", 0.6, "1", "", "", _TW_SOURCE, "secondary"),
-}

@@ -37,7 +37,7 @@ def cmd_diagnose(a) -> int:
 
 
 def cmd_fee(a) -> int:
-    from carbon.diagnosis.fee import carbon_fee, fee_from_inventory
+    from carbon.fee import carbon_fee, fee_from_inventory
 
     kw = {"high_leakage": a.high_leakage, "plan": a.plan, "period": a.period, "offsets_t": a.offsets}
     if (a.file is None) == (a.emissions is None):

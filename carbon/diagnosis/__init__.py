@@ -5,19 +5,19 @@
 * :mod:`~carbon.diagnosis.measures`: the measure library (engineering calculations with
   inputs, labelled defaults, assumptions, references; ``explain`` prints the working).
 * :mod:`~carbon.diagnosis.portfolio`: measures in order without double counting, MACC, target path.
-* :mod:`~carbon.diagnosis.fee`: Taiwan carbon fee (碳費收費辦法).
+* :mod:`~carbon.fee`: Taiwan carbon fee (碳費收費辦法).
 * :mod:`~carbon.diagnosis.subsidy`: the programme's budget rules, diagnosis fees, loan estimate.
 * :mod:`~carbon.diagnosis.smart`: smart-manufacturing stage self-assessment.
 * :func:`diagnose`: all of it from an inventory and a diagnosis file (:func:`read_diagnosis`).
 """
 
 from carbon.diagnosis.core import Diagnosis, diagnose
-from carbon.diagnosis.fee import carbon_fee, fee_basis, fee_from_inventory
 from carbon.diagnosis.files import DiagnosisInput, read_diagnosis, write_diagnosis_template
 from carbon.diagnosis.measures import MEASURES, Context, make_measure
 from carbon.diagnosis.portfolio import apply_portfolio, macc, standalone, target_path
 from carbon.diagnosis.smart import assess as smart_stage
 from carbon.diagnosis.subsidy import Budget, check_budget, diagnosis_fee, loan_estimate, read_budget
+from carbon.fee import carbon_fee, fee_basis, fee_from_inventory
 
 __all__ = [
     "MEASURES",

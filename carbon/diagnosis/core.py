@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from carbon.diagnosis.baseline import Baseline, baseline_from_inventory
-from carbon.diagnosis.fee import FeeBasis, FeeResult, carbon_fee, fee_basis
 from carbon.diagnosis.files import DiagnosisInput
 from carbon.diagnosis.hotspots import Comparison, compare, intensity, pareto
 from carbon.diagnosis.measures import Context
 from carbon.diagnosis.portfolio import MaccResult, PortfolioResult, TargetPath, apply_portfolio, macc, target_path
 from carbon.errors import InputError, Problem
+from carbon.fee import FeeBasis, FeeResult, carbon_fee, fee_basis
 
 __all__ = ["Diagnosis", "diagnose", "prices_per_energy"]
 

@@ -17,11 +17,12 @@
   emissions (§9).
 
 The official texts are not among the files in ``factors/sources``; the values are those of the
-project fact sheet (/work/shared/reference/taiwan/FACTS.md §6, evidence grade S, sources
+project fact sheet (docs/FACTS-taiwan.md §6, evidence grade S, sources
 [N9]–[N13]). Every result carries :data:`FEE_SOURCE`.
 
-This module is the one place of these rules. ``carbon.cbam.params.TW_CARBON_FEE`` holds the
-same rates for CBAM's "carbon price paid"; it should read them from :data:`FEE_PARAMS`.
+This module is the one place of these rules: the diagnosis (fee before and after measures) and
+CBAM (the fee as "carbon price paid", :func:`carbon.cbam.cost.taiwan_carbon_fee`) both call
+:func:`carbon_fee`.
 
 Examples
 --------
@@ -48,7 +49,7 @@ __all__ = ["FEE_PARAMS", "FEE_SOURCE", "FeeBasis", "FeeResult", "carbon_fee", "f
 FEE_SOURCE = (
     "氣候變遷因應法 §28 (2023-02-15); 碳費收費辦法 §2, §3, §5, §6, §9 (環境部 2024-08-29); "
     "環境部公告「碳費徵收費率」(2024-10-21, effective 2025-01-01) — values as in "
-    "/work/shared/reference/taiwan/FACTS.md §6 [N9]–[N13] (official texts not in factors/sources)"
+    "docs/FACTS-taiwan.md §6 [N9]–[N13] (official texts not in factors/sources)"
 )
 
 #: The fee's parameters: name -> (value, unit, article).
