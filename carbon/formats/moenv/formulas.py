@@ -92,14 +92,26 @@ def load_appendix(book: Book) -> Appendix:
             t = _table(book[sheet], kcol, (ncol,), 2)
             app.names[kind] = {k.zfill(width) if k.isdigit() else k: v[0] for k, v in t.items()}
     if L.FACTOR_TABLE[0] in book:
-        sh, (_s, kcol, vcol, ucol, first, last) = book[L.FACTOR_TABLE[0]], L.FACTOR_TABLE
-        app.factors = _table(sh, kcol, (vcol, ucol), first, last)
+        sh, (_s, key_cols, vcol, ucol, first, last) = book[L.FACTOR_TABLE[0]], L.FACTOR_TABLE
+        app.factors = _factor_table(sh, key_cols, vcol, ucol, first, last)
         gs, gk, gv, gu, gfirst, glast = L.GRID_TABLE
         app.grid = {int(float(k)): v for k, v in _table(sh, gk, (gv, gu), gfirst, glast).items() if _is_num(k)}
     if L.FGAS_GWP_TABLE[0] in book:
         s, kcol, vcol = L.FGAS_GWP_TABLE
         app.fgas_gwp = {k: v[0] for k, v in _table(book[s], kcol, (vcol,), 2).items()}
     return app
+
+
+def _factor_table(sh: Sheet, key_cols: tuple[str, ...], vcol: str, ucol: str, first: int, last: int) -> dict:
+    """附表一 F = A&B&C&D (a formula): the key is built from the input columns."""
+    parts = [_column(sh, c, first, last) for c in key_cols]
+    vals, units = _column(sh, vcol, first, last), _column(sh, ucol, first, last)
+    out: dict = {}
+    for i in range(len(vals)):
+        key = "".join(_key(p[i]) or "" for p in parts)
+        if key and key not in out:
+            out[key] = (vals[i] if vals[i] != "" else None, units[i] if units[i] != "" else None)
+    return out
 
 
 def _is_num(k: str) -> bool:
@@ -189,7 +201,7 @@ class RowFormulas:
             where = f"附表一 {L.GRID_TABLE[1]}{L.GRID_TABLE[4]}:{L.GRID_TABLE[3]}{L.GRID_TABLE[5]} for 表一 B3 = {self.roc_year}"
         else:
             hit = self.app.factors.get(key)
-            where = f"附表一 {L.FACTOR_TABLE[1]}:{L.FACTOR_TABLE[3]} for key '{key}'"
+            where = f"附表一 F{L.FACTOR_TABLE[4]}:J{L.FACTOR_TABLE[5]} for key '{key}'"
         if hit is None or hit[0] is None:
             self.missing.append(f"表五 {col}{self.r}: no factor in {where}")
             return None, None

@@ -113,8 +113,8 @@ NAME_TABLES = {
     "equipment": ("附表六", "B", "C", 4),
     "material": ("附表七", "B", "C", 6),
 }
-#: 表五 R/S = VLOOKUP(K&L&gas&H, 附表一 F2:J212, 4/5): key, value, unit columns and rows.
-FACTOR_TABLE = ("附表一", "F", "I", "J", 2, 212)
+#: 表五 R/S = VLOOKUP(K&L&gas&H, 附表一 F2:J212, 4/5); F = A&B&C&D: key columns, value, unit, rows.
+FACTOR_TABLE = ("附表一", ("A", "B", "C", "D"), "I", "J", 2, 212)
 #: 表五 R/S of purchased electricity = VLOOKUP(表一 B3, 附表一 G216:J247, 2/3).
 GRID_TABLE = ("附表一", "G", "H", "I", 216, 247)
 GRID_KEY = "間接外購電力350099"  # K&L&H of the row the grid look-up applies to
