@@ -97,5 +97,3 @@ def per_unit_from_energy(ef_kg_per_tj: float, lhv: float, lhv_unit: str, activit
     if not (is_convertible(num.strip(), "TJ") and is_convertible(activity_unit, den.strip())):
         return None
     return ef_kg_per_tj / 1000.0 * lhv * multiplier(num.strip(), "TJ") * multiplier(activity_unit, den.strip())
-
-

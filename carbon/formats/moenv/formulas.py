@@ -213,7 +213,9 @@ class RowFormulas:
         r_val, r_unit = self.published(gas, b.ef_energy) if self.t5.formula(self.r, b.ef_energy) else (None, None)
         ef_e = self.cell(self.t5, b.ef_energy, lambda: r_val, "附表一 look-up")
         ef_e = _number(ef_e)
-        ef_u = self.cell(self.t5, b.ef_unit, lambda: self.unit_factor(gas, ef_e), "R × 表四 Y × 4.1868e-12 or 表四 AB × 44/12")
+        ef_u = self.cell(
+            self.t5, b.ef_unit, lambda: self.unit_factor(gas, ef_e), "R × 表四 Y × 4.1868e-12 or 表四 AB × 44/12"
+        )
         u_text = self.cell(self.t5, b.ef_unit_unit, lambda: self.unit_text(ef_e), "unit of T")
         gwp = self.cell(self.t5, b.gwp, lambda: self.gwp(i, gas), "workbook GWP")
         return {
@@ -254,6 +256,32 @@ class RowFormulas:
             return v
         return L.WORKBOOK_GWP[i].get(gas)
 
+    def masses(self, blocks: list[dict], m: float | None, o: float | None) -> None:
+        """Cross-check 表五 X/AH/AR, Z/AJ/AT and AU with the values the inputs give.
+
+        X = ROUND(M × O × T, 4), divided by 1000 first when U does not end with the
+        activity unit N; Z = ROUND(X × Y, 4); AU sums the CO2e (without a biogenic row's
+        CO2).  carbon's own calculation makes the numbers; these are only compared.
+        """
+        if not blocks:
+            return
+        n = self.t4.text(self.r, "R") or self.t4.text(self.r, "P") or ""
+        u = blocks[0]["u_text"] or ""
+        co2e = []
+        for i, b in enumerate(blocks):
+            x = self.cell(self.t5, b["col"].mass, lambda i=i, b=b: self._mass(i, b, m, o, n, u), "ROUND(M × O × T, 4)")
+            z = self.cell(self.t5, b["col"].co2e, lambda x=x, b=b: _round4(_product(x, b["gwp"])), "ROUND(X × Y, 4)")
+            co2e.append(_number(z))
+        bio = (self.t3.text(self.r, "J") or "") == L.BIOGENIC_YES and blocks[0]["gas"] == "CO2"
+        counted = [v or 0.0 for k, v in enumerate(co2e) if not (bio and k == 0)]
+        self.cell(self.t5, L.T5_SUBTOTAL, lambda: sum(counted) if bio or sum(counted) != 0 else None, "SUM(Z, AJ, AT)")
+
+    def _mass(self, i: int, b: dict, m: float | None, o: float | None, n: str, u: str) -> float | None:
+        if m is None or o is None or b["ef_u"] is None:
+            return None
+        v = m * o * b["ef_u"] if u.endswith(n) else m * o * b["ef_u"] / 1000.0
+        return v if self.mass_rounded(i) is False else _round4(v)
+
     def mass_rounded(self, i: int) -> bool | None:
         """Whether 表五 X/AH/AR of gas #``i + 1`` rounds to 4 decimals (None when it cannot be told)."""
         col = L.T5_BLOCKS[i].mass
@@ -264,6 +292,19 @@ class RowFormulas:
         if shown is None:
             return None
         return abs(shown - round(shown, L.MASS_DECIMALS)) <= 1e-9 * max(1.0, abs(shown))
+
+
+def _product(a, b) -> float | None:
+    a, b = _number(a), _number(b)
+    return None if a is None or b is None else a * b
+
+
+def _round4(v: float | None) -> float | None:
+    if v is None:
+        return None
+    from carbon.accounting import round_half_up
+
+    return float(round_half_up(v, L.MASS_DECIMALS))
 
 
 def _number(v) -> float | None:

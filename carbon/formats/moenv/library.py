@@ -145,4 +145,3 @@ def library_match(reg, sub: str, mat_code: str | None, values: dict[str, float])
     if len(hits) == 1:
         return hits[0][0]
     return None
-

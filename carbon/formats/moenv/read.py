@@ -309,5 +309,3 @@ def _source_ids(t3: Sheet, rows: list[int]) -> list[str]:
         seen[sid] = seen.get(sid, 0) + 1
         out.append(sid if seen[sid] == 1 and ids.count(sid) == 1 else f"{sid}-r{r}")
     return out
-
-

@@ -23,7 +23,9 @@ _REL = 1e-9
 
 
 def _blank(v) -> bool:
-    return v is None or v == "" or (isinstance(v, str) and v.startswith("#")) or (isinstance(v, float) and math.isnan(v))
+    return (
+        v is None or v == "" or (isinstance(v, str) and v.startswith("#")) or (isinstance(v, float) and math.isnan(v))
+    )
 
 
 def _equal(a, b) -> bool:

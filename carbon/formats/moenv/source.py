@@ -150,7 +150,9 @@ class Source:
             return None
         x = float(round_half_up(v, L.MASS_DECIMALS))
         if x != v:
-            self.notes.append(f"表四 {col}{self.r} = {v!r} is rounded to {x!r} as the workbook does (表五 ROUND(…, 4)).")
+            self.notes.append(
+                f"表四 {col}{self.r} = {v!r} is rounded to {x!r} as the workbook does (表五 ROUND(…, 4))."
+            )
         return x
 
     def activity_unit(self) -> str | None:
@@ -159,7 +161,12 @@ class Source:
         col, header, unit = ("R", "其他單位名稱", other) if other else ("P", "活動數據單位", p)
         if unit == L.METHOD_OTHER:
             self.ctx.problem(
-                "表四", r, "R", "其他單位名稱", "is empty while P says '其他'.", "Write the unit in R, e.g. 公斤 or 人天."
+                "表四",
+                r,
+                "R",
+                "其他單位名稱",
+                "is empty while P says '其他'.",
+                "Write the unit in R, e.g. 公斤 or 人天.",
             )
             return None
         if unit is None:
@@ -198,12 +205,16 @@ class Source:
                 "表三", r, "N", "產生CO2…NF3", f"{len(flagged)} gases are ticked; the workbook has room for three."
             )
         if not flagged:
-            self.ctx.problem("表三", r, "N", "產生CO2…NF3", "no gas is ticked (v).", "Tick the gases this source emits.")
+            self.ctx.problem(
+                "表三", r, "N", "產生CO2…NF3", "no gas is ticked (v).", "Tick the gases this source emits."
+            )
         self.gas_list = flagged[:3]
         for i, g in enumerate(self.gas_list):
             col = L.T5_BLOCKS[i].gas
             if self.t5.formula(r, col) is None and self.t5.text(r, col) and self.t5.text(r, col).upper() != g.upper():
-                self.ctx.problem("表五", r, col, f"溫室氣體#{i + 1}", f"'{self.t5.text(r, col)}' differs from 表三 ('{g}').")
+                self.ctx.problem(
+                    "表五", r, col, f"溫室氣體#{i + 1}", f"'{self.t5.text(r, col)}' differs from 表三 ('{g}')."
+                )
             else:
                 self.rf.cell(self.t5, col, lambda g=g: g, "gas ticked in 表三")
         self.extra["gases"] = list(self.gas_list)
@@ -214,7 +225,9 @@ class Source:
         freq = t4.text(r, "U")
         grade_a = L.FREQ_TO_A.get(freq or "")
         if grade_a is None and freq:
-            self.ctx.problem("表四", r, "U", "量測頻率", f"'{freq}' is not an option.", "Choose " + ", ".join(L.FREQ_TO_A) + ".")
+            self.ctx.problem(
+                "表四", r, "U", "量測頻率", f"'{freq}' is not an option.", "Choose " + ", ".join(L.FREQ_TO_A) + "."
+            )
         if grade_a is None and self.t6.formula(r, "G") is None:
             grade_a = self.grade("G", "活動數據誤差等級")
         btext = self.t6.text(r, "H")
@@ -290,6 +303,7 @@ class Source:
             if self.rf.mass_rounded(i) is False:
                 self.extra["unrounded_mass"] = True
             self.bl.append(b)
+        self.rf.masses(self.bl, self.rec.get("activity_amount"), self.rec.get("allocation"))
         self.rec["grade_c"] = L.KIND_TO_C.get(kinds[0]) if kinds and kinds[0] else None
         self.extra["factor_kind"] = kinds[0] if kinds else None
         if any(k is not None and k != kinds[0] for k in kinds[1:]):
@@ -342,7 +356,9 @@ class Source:
         if val is None and sub == "2.1":
             val = self.library_grid(first)
         if val is None:
-            self.ctx.problem("表五", self.r, first["col"].ef_unit, "電力排碳係數", "is empty.", "Enter the emission factor.")
+            self.ctx.problem(
+                "表五", self.r, first["col"].ef_unit, "電力排碳係數", "is empty.", "Enter the emission factor."
+            )
             return
         per = unit_of(first["u_text"]) or self.unit
         if not is_convertible(self.unit, per):
@@ -417,6 +433,9 @@ class Source:
                 self.ctx.problem("表四", self.r, "Y", "燃料低位熱值數值", msg, "Enter the heat value (LHV).")
             elif b["ef_u"] is None:
                 msg, hint = "is empty.", "Enter the emission factor per unit of activity."
+                if self.t5.formula(self.r, b["col"].ef_unit) is None:
+                    msg = "is empty and has no formula (the workbook would count 0)."
+                    hint = "Copy the formulas of a filled row of 表五 to this row, or type the factor."
                 self.ctx.problem("表五", self.r, b["col"].ef_unit, "單位排放係數", msg, hint)
             elif self.is_mass_balance(b):
                 mass_balance = True
@@ -558,4 +577,3 @@ def _factor_kind(sub: str, gas: str, eq_code: str | None, mat_code: str | None) 
     if eq_code == "9798":
         return "extinguisher"
     return "fugitive"
-

@@ -282,7 +282,11 @@ def write_moenv_workbook(project, result, path: str | Path) -> Path:
             if co2e is not None:
                 cell = f"{get_column_letter(base + 9 + 1)}{r0 + 1}"
                 w5.write_formula(
-                    r0, base + 9, f"=ROUND({get_column_letter(base + 7 + 1)}{r0 + 1}*{get_column_letter(base + 8 + 1)}{r0 + 1},4)", grey, co2e
+                    r0,
+                    base + 9,
+                    f"=ROUND({get_column_letter(base + 7 + 1)}{r0 + 1}*{get_column_letter(base + 8 + 1)}{r0 + 1},4)",
+                    grey,
+                    co2e,
                 )
                 co2e_cells.append(cell)
             if _flag_of(g) in ("HFCS", "PFCS") and gwp is not None:
