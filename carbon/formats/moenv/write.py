@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,7 @@ def write_moenv_workbook(project, result, path: str | Path) -> Path:
     Parameters
     ----------
     project : InventoryProject
+        The inventory (organisation, sources, custom factors; ``origin`` of a workbook read).
     result : InventoryResult
         From :func:`carbon.inventory.calculate`; its ``records`` give each source's gas
         masses [t], GWPs and CO2e [t CO2e].
@@ -61,177 +63,226 @@ def write_moenv_workbook(project, result, path: str | Path) -> Path:
     import xlsxwriter
 
     path = Path(path)
-    org = project.organisation
-    src = project.sources.reset_index(drop=True)
-    recs = _form_records(result.records, set((project.origin or {}).get("moenv_unrounded_mass", [])))
-    custom = project.custom_factors if project.custom_factors is not None else pd.DataFrame(columns=FACTOR_COLS)
-    extra_all = (project.origin or {}).get("moenv", {})
-    org_extra = (project.origin or {}).get("organisation", {})
-    reg = registry()
+    w = _Writer(xlsxwriter.Workbook(str(path)), project, result)
+    w.t1()
+    w.t2()
+    w.sources()
+    _write_t8(w.wb, w.recs, w.total, w.dq_rows, w.unc_rows, w.title, w.bold)
+    w.wb.close()
+    return path
 
-    wb = xlsxwriter.Workbook(str(path))
-    bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#D9D9D9", "border": 1})
-    title = wb.add_format({"bold": True, "font_size": 12})
-    grey = wb.add_format({"bg_color": "#EDEDED"})
 
-    def head(ws, row0, cols):
+@dataclass
+class _Row:
+    """One source as written: its record, extra cells read from a workbook, records and gases."""
+
+    n: int
+    s: pd.Series
+    sid: str
+    ex: dict
+    srecs: pd.DataFrame
+    gases: list[tuple]
+    r0: int = 0
+    sub: str = ""
+    etype: str = ""
+    direct: str = ""
+    eq_no: str = ""
+    proc_no: str = ""
+    amount: float | None = None
+    unit: str | None = None
+    alloc: float = 1.0
+    mtext: str = ""
+    default_kind: int | None = None
+    sub_total: float = 0.0
+    share: float = 0.0
+
+
+class _Writer:
+    """State of one writing: the xlsxwriter workbook, its formats and the rows written."""
+
+    def __init__(self, wb, project, result):
+        self.wb, self.project, self.result = wb, project, result
+        origin = project.origin or {}
+        self.recs = _form_records(result.records, set(origin.get("moenv_unrounded_mass", [])))
+        custom = project.custom_factors
+        self.custom = custom if custom is not None else pd.DataFrame(columns=FACTOR_COLS)
+        self.extra_all = origin.get("moenv", {})
+        self.org_extra = origin.get("organisation", {})
+        self.reg = registry()
+        self.bold = wb.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#D9D9D9", "border": 1}
+        )
+        self.title = wb.add_format({"bold": True, "font_size": 12})
+        self.grey = wb.add_format({"bg_color": "#EDEDED"})
+        self.dq_rows: list[tuple] = []
+        self.unc_rows: list[tuple] = []
+        self.total = 0.0
+
+    def head(self, ws, row0: int, cols: list[str]) -> None:
         for i, h in enumerate(cols):
             if h:
-                ws.write_string(row0, i, h, bold)
+                ws.write_string(row0, i, h, self.bold)
 
-    # 表一 ---------------------------------------------------------------------------
-    ws = wb.add_worksheet("表一")
-    ws.write_string(0, 0, "一、事業基本資料", title)
-    head(ws, 1, L.T1_HEAD)
-    ws.write_string(2, 0, "民國")
-    if org.reporting_year:
-        ws.write_number(2, 1, org.reporting_year - 1911)
-    contact = [x.strip() for x in (org.contact or "").split(",")]
-    vals = {
-        2: org.registration_no, 3: org.name, 4: org.tax_id, 5: org_extra.get("factory_tax_id"),
-        6: org.responsible_person, 7: contact[0] if contact and contact[0] else None,
-        8: contact[1] if len(contact) > 1 else None, 9: contact[2] if len(contact) > 2 else None,
-        12: org.industry_codes[0] if org.industry_codes else None,
-        13: (org_extra.get("industry_names") or (None,))[0] if org_extra.get("industry_names") else None,
-        14: org.industry_codes[1] if len(org.industry_codes) > 1 else None,
-        16: org_extra.get("registration_reason"), 17: org.standard, 18: org_extra.get("verified"),
-        19: org_extra.get("verifier"),
-        20: f"gwp_set={project.gwp_set}",
-    }  # fmt: skip
-    for c, v in vals.items():
-        if v:
-            ws.write_string(2, c, str(v))
-    ws.set_column(0, 20, 14)
+    def t1(self) -> None:
+        """表一 organisation (民國年 in B3; ``gwp_set=`` in the remark U3)."""
+        org, ox = self.project.organisation, self.org_extra
+        ws = self.wb.add_worksheet("表一")
+        ws.write_string(0, 0, "一、事業基本資料", self.title)
+        self.head(ws, 1, L.T1_HEAD)
+        ws.write_string(2, 0, "民國")
+        if org.reporting_year:
+            ws.write_number(2, 1, org.reporting_year - 1911)
+        contact = [x.strip() for x in (org.contact or "").split(",")]
+        names = ox.get("industry_names") or ()
+        vals = {
+            2: org.registration_no, 3: org.name, 4: org.tax_id, 5: ox.get("factory_tax_id"),
+            6: org.responsible_person, 7: contact[0] if contact and contact[0] else None,
+            8: contact[1] if len(contact) > 1 else None, 9: contact[2] if len(contact) > 2 else None,
+            12: org.industry_codes[0] if org.industry_codes else None, 13: names[0] if names else None,
+            14: org.industry_codes[1] if len(org.industry_codes) > 1 else None,
+            16: ox.get("registration_reason"), 17: org.standard, 18: ox.get("verified"), 19: ox.get("verifier"),
+            20: f"gwp_set={self.project.gwp_set}",
+        }  # fmt: skip
+        for c, v in vals.items():
+            if v:
+                ws.write_string(2, c, str(v))
+        ws.set_column(0, 20, 14)
 
-    # 表二 ---------------------------------------------------------------------------
-    ws = wb.add_worksheet("表二")
-    ws.write_string(0, 0, "二、邊界設定", title)
-    head(ws, 1, L.T2_HEAD)
-    if org_extra.get("certificate_no"):
-        ws.write_string(2, 0, str(org_extra["certificate_no"]))
-    if org_extra.get("postal_code"):
-        ws.write_string(2, 4, str(org_extra["postal_code"]))
-    if org.address:
-        ws.write_string(2, 7, org.address)
-    for i, x in enumerate((org_extra.get("excluded_sources") or [])[:3]):
-        ws.write_string(2, 8 + i, str(x))
-    ws.set_column(0, 10, 16)
+    def t2(self) -> None:
+        """表二 boundary: certificate, postal code, address, sources not quantified."""
+        org, ox = self.project.organisation, self.org_extra
+        ws = self.wb.add_worksheet("表二")
+        ws.write_string(0, 0, "二、邊界設定", self.title)
+        self.head(ws, 1, L.T2_HEAD)
+        if ox.get("certificate_no"):
+            ws.write_string(2, 0, str(ox["certificate_no"]))
+        if ox.get("postal_code"):
+            ws.write_string(2, 4, str(ox["postal_code"]))
+        if org.address:
+            ws.write_string(2, 7, org.address)
+        for i, x in enumerate((ox.get("excluded_sources") or [])[:3]):
+            ws.write_string(2, 8 + i, str(x))
+        ws.set_column(0, 10, 16)
 
-    # per-source data ------------------------------------------------------------------
-    rows = []
-    excluded = set(getattr(result, "excluded_sources", []) or [])
-    skipped = []
-    for i, s in src.iterrows():
-        sid = str(s["source_id"])
-        sub = _norm_sub(s.get("iso_category"))
-        if sub not in L.TYPE_OF_SUB or sid in excluded:
-            skipped.append(sid)  # categories 3–6 and excluded sources have no place in the MOENV form
-            continue
-        s = s.copy()
-        s["iso_category"] = sub
-        ex = extra_all.get(sid, {})
-        srecs = recs[recs["source_id"].astype(str) == sid] if len(recs) else recs
-        if len(srecs) and _s(s.get("method")) != "mass_balance":
-            # write what the calculators turned the input into (person-days -> person-hours,
-            # refrigerant charge × leak rate, certificates deducted ...), so the form is self-consistent
-            ra, ru = _f(srecs["activity_amount"].iloc[0]), _s(srecs["activity_unit"].iloc[0])
-            sa, su = _f(s.get("activity_amount")), _s(s.get("activity_unit"))
-            if ra is not None and ru and (ru != su or sa is None or not same(ra, sa)):
-                s["note"] = "; ".join(
-                    x for x in (_s(s.get("note")), f"activity as calculated by carbon: {sa:g} {su} -> {ra:g} {ru}") if x
-                )
-                s["activity_amount"], s["activity_unit"] = ra, ru
-        gases = _write_gases(s, srecs, custom, ex)
-        rows.append((i, s, sid, ex, srecs, gases))
-    kept = recs[~recs["source_id"].astype(str).isin(skipped)] if len(recs) else recs
-    if len(kept):
-        fossil = (
-            ~kept["biogenic"].fillna(False).astype(bool) if "biogenic" in kept else pd.Series(True, index=kept.index)
-        )
-        total = float(pd.to_numeric(kept.loc[fossil, "co2e_t"], errors="coerce").fillna(0).sum())
-    else:
-        total = 0.0
-    recs = kept
+    def rows(self) -> list[_Row]:
+        """Sources of categories 1–2 that are not excluded, with their records; sets the total."""
+        recs, rows, skipped = self.recs, [], []
+        excluded = set(getattr(self.result, "excluded_sources", []) or [])
+        for _i, s in self.project.sources.reset_index(drop=True).iterrows():
+            sid, sub = str(s["source_id"]), _norm_sub(s.get("iso_category"))
+            if sub not in L.TYPE_OF_SUB or sid in excluded:
+                skipped.append(sid)  # categories 3–6 and excluded sources have no place in the MOENV form
+                continue
+            s = s.copy()
+            s["iso_category"] = sub
+            ex = self.extra_all.get(sid, {})
+            srecs = recs[recs["source_id"].astype(str) == sid] if len(recs) else recs
+            _as_calculated(s, srecs)
+            rows.append(_Row(len(rows), s, sid, ex, srecs, _write_gases(s, srecs, self.custom, ex)))
+        kept = recs[~recs["source_id"].astype(str).isin(skipped)] if len(recs) else recs
+        if len(kept):
+            bio = (
+                kept["biogenic"].fillna(False).astype(bool)
+                if "biogenic" in kept
+                else pd.Series(False, index=kept.index)
+            )
+            self.total = float(pd.to_numeric(kept.loc[~bio, "co2e_t"], errors="coerce").fillna(0).sum())
+        self.recs = kept
+        return rows
 
-    # 表三 / 表四 / 表五 / 表六 / 表七 ----------------------------------------------------------
-    w3, w4, w5, w6, w7 = (wb.add_worksheet(n) for n in ("表三", "表四", "表五", "表六", "表七"))
-    w3.write_string(0, 0, "三、排放源鑑別", title)
-    w4.write_string(0, 0, "四、活動數據", title)
-    w5.write_string(0, 0, "五、定量盤查", title)
-    w6.write_string(0, 0, "六、數據品質管理", title)
-    w7.write_string(0, 0, "七、不確定性量化評估", title)
-    head(w3, 1, L.T3_HEAD)
-    head(w4, 1, L.T4_HEAD)
-    head(w5, 1, L.T5_HEAD)
-    head(w6, 1, L.T6_HEAD)
-    _t7_heads(w7, bold)
-    dq_rows = []
-    unc_rows = []
-    for n, (_i, s, sid, ex, srecs, gases) in enumerate(rows):
-        r0 = L.FIRST_ROW - 1 + n  # 0-based row
-        sub = str(s["iso_category"]) if pd.notna(s["iso_category"]) else ""
-        etype = L.TYPE_OF_SUB.get(sub, "")
-        direct = "間接" if sub.startswith("2") else "直接"
-        eq_no = ex.get("equipment_no") or sid
-        proc_no = ex.get("process_no") or f"G{n + 1:02d}"
+    def sources(self) -> None:
+        """表三–表七, one row per source."""
+        rows = self.rows()
+        titles = {
+            "表三": "三、排放源鑑別",
+            "表四": "四、活動數據",
+            "表五": "五、定量盤查",
+            "表六": "六、數據品質管理",
+            "表七": "七、不確定性量化評估",
+        }
+        ws = {n: self.wb.add_worksheet(n) for n in titles}
+        for n, t in titles.items():
+            ws[n].write_string(0, 0, t, self.title)
+        for n, head in (("表三", L.T3_HEAD), ("表四", L.T4_HEAD), ("表五", L.T5_HEAD), ("表六", L.T6_HEAD)):
+            self.head(ws[n], 1, head)
+        _t7_heads(ws["表七"], self.bold)
+        self.w3, self.w4, self.w5, self.w6, self.w7 = (ws[n] for n in titles)
+        for row in rows:
+            self.identify(row)
+            self.t4(row)
+            self.t5(row)
+            self.t6(row)
+            self.t7(row)
+        for w in ws.values():
+            w.set_column(0, 50, 13)
+        _t7_notes(self.w7, len(rows))
+
+    def identify(self, row: _Row) -> None:
+        """表三 (and the identification columns A–L of 表四/表五)."""
+        s, ex, n = row.s, row.ex, row.n
+        row.r0 = L.FIRST_ROW - 1 + n  # 0-based row
+        row.sub = str(s["iso_category"]) if pd.notna(s["iso_category"]) else ""
+        row.etype = L.TYPE_OF_SUB.get(row.sub, "")
+        row.direct = "間接" if row.sub.startswith("2") else "直接"
+        row.eq_no = ex.get("equipment_no") or row.sid
+        row.proc_no = ex.get("process_no") or f"G{n + 1:02d}"
         mat_name = _s(s.get("material_name")) or _s(s.get("name"))
-        fgas = next((g for g, *_ in gases if _flag_of(g) in ("HFCS", "PFCS")), None)
+        fgas = next((g for g, *_ in row.gases if _flag_of(g) in ("HFCS", "PFCS")), None)
         if fgas and fgas_name(mat_name, "HFCS") != fgas:
             mat_name = f"{fgas} {mat_name or ''}".strip()  # the reader takes the gas from the start of I
         ident = [
-            proc_no, _s(s.get("process_code")), _s(s.get("process_name")), eq_no, _s(s.get("equipment_code")),
+            row.proc_no, _s(s.get("process_code")), _s(s.get("process_name")), row.eq_no, _s(s.get("equipment_code")),
             _s(s.get("equipment_name")), ex.get("material_class") or "1.原燃物料", _s(s.get("material_code")),
-            mat_name, "是" if _flag(s.get("biogenic")) else "否", direct, etype,
+            mat_name, "是" if _flag(s.get("biogenic")) else "否", row.direct, row.etype,
         ]  # fmt: skip
         for c, v in enumerate(ident):
-            for w in (w3, w4, w5):
+            for w in (self.w3, self.w4, self.w5):
                 if v:
-                    w.write_string(r0, c, str(v))
-        cat_text = ex.get("category_text") or ("併網" if sub == "2.1" else None)
+                    w.write_string(row.r0, c, str(v))
+        cat_text = ex.get("category_text") or ("併網" if row.sub == "2.1" else None)
         if cat_text:
-            w3.write_string(r0, 12, cat_text)
-            w4.write_string(r0, 12, cat_text)
-        flags = {g for g, *_ in gases}
+            self.w3.write_string(row.r0, 12, cat_text)
+            self.w4.write_string(row.r0, 12, cat_text)
+        flags = {_flag_of(g) for g, *_ in row.gases}
         for c, (_col_letter, g) in enumerate(L.GAS_FLAGS):
-            if g in {_flag_of(x) for x in flags}:
-                w3.write_string(r0, 13 + c, "v")
-        w3.write_string(r0, 20, ex.get("cogeneration") or "否")
-        # 表四
-        amount = float(s["activity_amount"]) if pd.notna(s["activity_amount"]) else None
-        unit = _s(s.get("activity_unit"))
-        alloc = float(s["allocation"]) if pd.notna(s.get("allocation")) else 1.0
+            if g in flags:
+                self.w3.write_string(row.r0, 13 + c, "v")
+        self.w3.write_string(row.r0, 20, ex.get("cogeneration") or "否")
+
+    def t4(self, row: _Row) -> None:
+        """表四 activity data, method, heat value, carbon content."""
+        s, ex, r0, w4 = row.s, row.ex, row.r0, self.w4
+        row.amount = float(s["activity_amount"]) if pd.notna(s["activity_amount"]) else None
+        row.unit = _s(s.get("activity_unit"))
+        row.alloc = float(s["allocation"]) if pd.notna(s.get("allocation")) else 1.0
         if _s(s.get("supplier")):
             w4.write_string(r0, 13, _s(s.get("supplier")))
-        if amount is not None:
-            w4.write_number(r0, 14, amount)
-        if unit in L.T4_UNITS:
-            w4.write_string(r0, 15, unit)
-        elif unit:
+        if row.amount is not None:
+            w4.write_number(r0, 14, row.amount)
+        if row.unit in L.T4_UNITS:
+            w4.write_string(r0, 15, row.unit)
+        elif row.unit:
             w4.write_string(r0, 15, "其他")
-            w4.write_string(r0, 17, unit)
-        w4.write_number(r0, 16, alloc)
-        if _s(s.get("data_source")):
-            w4.write_string(r0, 18, _s(s.get("data_source")))
-        if ex.get("keeper"):
-            w4.write_string(r0, 19, ex["keeper"])
+            w4.write_string(r0, 17, row.unit)
+        w4.write_number(r0, 16, row.alloc)
+        for c, v in ((18, _s(s.get("data_source"))), (19, ex.get("keeper"))):
+            if v:
+                w4.write_string(r0, c, v)
         ga = _int(s.get("grade_a"))
         freq = ex.get("frequency") if L.FREQ_TO_A.get(ex.get("frequency") or "") == ga else L.A_TO_FREQ.get(ga)
-        if freq:
-            w4.write_string(r0, 20, freq)
-        for c, k in ((21, "instrument"), (22, "calibration")):
-            if ex.get(k):
-                w4.write_string(r0, c, ex[k])
-        method = _s(s.get("method")) or "factor"
-        fid = _s(s.get("factor_id")) or ""
-        mtext = ex.get("method_text") or (
+        for c, v in ((20, freq), (21, ex.get("instrument")), (22, ex.get("calibration"))):
+            if v:
+                w4.write_string(r0, c, v)
+        method, fid = _s(s.get("method")) or "factor", _s(s.get("factor_id")) or ""
+        row.mtext = ex.get("method_text") or (
             L.METHOD_MASS_BALANCE
             if method in ("mass_balance", "refrigerant", "extinguisher")
             else L.METHOD_PUBLISHED
             if fid and not fid.startswith("custom/")
             else L.METHOD_OWN
         )
-        w4.write_string(r0, 23, mtext)
-        hv, hvu = _hv(s, custom, reg, fid)
+        w4.write_string(r0, 23, row.mtext)
+        hv, hvu = _hv(s, self.custom, self.reg, fid)
         if hv is not None:
             w4.write_number(r0, 24, hv)
             w4.write_string(r0, 25, hvu or "")
@@ -239,83 +290,83 @@ def write_moenv_workbook(project, result, path: str | Path) -> Path:
             w4.write_number(r0, 27, float(s["carbon_content"]))
         if _s(s.get("note")):
             w4.write_string(r0, 28, _s(s.get("note"))[:30000])
-        # 表五
-        if amount is not None:
-            w5.write_number(r0, 12, amount)
-        if unit:
-            w5.write_string(r0, 13, unit)
-        w5.write_number(r0, 14, alloc)
-        w5.write_string(r0, 15, mtext)
-        gc = _int(s.get("grade_c"))
-        kind_of_gas = {}
-        for g_, k_ in (ex.get("factor_kinds") or {}).items():
-            if (
-                k_ in L.FACTOR_KINDS
-                and L.KIND_TO_C[k_] == gc
-                or (k_ in L.FACTOR_KINDS and g_ != (ex.get("gases") or [None])[0])
-            ):
-                kind_of_gas[g_] = k_
-        default_kind = (
-            ex.get("factor_kind") if L.KIND_TO_C.get(ex.get("factor_kind")) == gc else {1: 1, 2: 3, 3: 5}.get(gc)
-        )
-        co2e_cells, bio = [], 0.0
-        for k, (g, ef_e, ef_u, per, mass, gwp, co2e, _fsrc) in enumerate(gases[:3]):
+
+    def kinds(self, row: _Row) -> dict:
+        """係數種類 per gas as read (gas #1's fits the C grade), and the default of the row."""
+        ex, gc = row.ex, _int(row.s.get("grade_c"))
+        first = (ex.get("gases") or [None])[0]
+        kind_of_gas = {
+            g: k
+            for g, k in (ex.get("factor_kinds") or {}).items()
+            if k in L.FACTOR_KINDS and (L.KIND_TO_C[k] == gc or g != first)
+        }
+        fk = ex.get("factor_kind")
+        row.default_kind = fk if L.KIND_TO_C.get(fk) == gc else {1: 1, 2: 3, 3: 5}.get(gc)
+        return kind_of_gas
+
+    def t5(self, row: _Row) -> None:
+        """表五 quantification: per-gas factors, masses, GWPs, CO2e, sub-totals."""
+        r0, w5, ex = row.r0, self.w5, row.ex
+        if row.amount is not None:
+            w5.write_number(r0, 12, row.amount)
+        if row.unit:
+            w5.write_string(r0, 13, row.unit)
+        w5.write_number(r0, 14, row.alloc)
+        w5.write_string(r0, 15, row.mtext)
+        kind_of_gas = self.kinds(row)
+        co2e_cells = []
+        for k, (g, ef_e, ef_u, per, mass, gwp, co2e, _fsrc) in enumerate(row.gases[:3]):
             base = 16 + 10 * k
             w5.write_string(r0, base, _flag_of(g))
             if ef_e is not None:
                 w5.write_number(r0, base + 1, ef_e)
-                w5.write_string(r0, base + 2, "公斤/兆焦耳" if sub[:1] == "1" else "公斤CO2/度")
+                w5.write_string(r0, base + 2, "公斤/兆焦耳" if row.sub[:1] == "1" else "公斤CO2/度")
             if ef_u is not None:
                 w5.write_number(r0, base + 3, ef_u)
                 w5.write_string(r0, base + 4, per)
-            src_text = (ex.get("factor_source") or {}).get(g) or (ex.get("factor_source") or {}).get(_flag_of(g))
-            if src_text:
-                w5.write_string(r0, base + 5, src_text)
-            kk = kind_of_gas.get(_flag_of(g), kind_of_gas.get(g)) if k else None
-            kk = kk or default_kind
+            fs = ex.get("factor_source") or {}
+            if fs.get(g) or fs.get(_flag_of(g)):
+                w5.write_string(r0, base + 5, fs.get(g) or fs.get(_flag_of(g)))
+            kk = (kind_of_gas.get(_flag_of(g), kind_of_gas.get(g)) if k else None) or row.default_kind
             if kk in L.FACTOR_KINDS:
                 w5.write_string(r0, base + 6, L.FACTOR_KINDS[kk])
             if mass is not None:
-                w5.write_number(r0, base + 7, mass, grey)
+                w5.write_number(r0, base + 7, mass, self.grey)
             if gwp is not None:
-                w5.write_number(r0, base + 8, gwp, grey)
+                w5.write_number(r0, base + 8, gwp, self.grey)
             if co2e is not None:
-                cell = f"{get_column_letter(base + 9 + 1)}{r0 + 1}"
-                w5.write_formula(
-                    r0,
-                    base + 9,
-                    f"=ROUND({get_column_letter(base + 7 + 1)}{r0 + 1}*{get_column_letter(base + 8 + 1)}{r0 + 1},4)",
-                    grey,
-                    co2e,
-                )
-                co2e_cells.append(cell)
+                m, gw = (f"{get_column_letter(base + j + 1)}{r0 + 1}" for j in (7, 8))
+                w5.write_formula(r0, base + 9, f"=ROUND({m}*{gw},4)", self.grey, co2e)
+                co2e_cells.append(f"{get_column_letter(base + 10)}{r0 + 1}")
             if _flag_of(g) in ("HFCS", "PFCS") and gwp is not None:
                 w5.write_number(r0, 49, gwp)
-        sub_total = float(pd.to_numeric(srecs["co2e_t"], errors="coerce").fillna(0).sum()) if len(srecs) else 0.0
+        self.subtotals(row, co2e_cells)
+
+    def subtotals(self, row: _Row, co2e_cells: list[str]) -> None:
+        """表五 AU (sum), AV (biogenic CO2), AW (share of the total)."""
+        srecs, r0 = row.srecs, row.r0
+        row.sub_total = float(pd.to_numeric(srecs["co2e_t"], errors="coerce").fillna(0).sum()) if len(srecs) else 0.0
+        bio = 0.0
         if len(srecs) and "biogenic" in srecs:
             bmask = srecs["biogenic"].fillna(False).astype(bool)
             bio = float(pd.to_numeric(srecs.loc[bmask, "co2e_t"], errors="coerce").fillna(0).sum())
         if co2e_cells:
-            w5.write_formula(r0, 46, "=SUM(" + ",".join(co2e_cells) + ")", grey, sub_total)
+            self.w5.write_formula(r0, 46, "=SUM(" + ",".join(co2e_cells) + ")", self.grey, row.sub_total)
         if bio:
-            w5.write_number(r0, 47, bio, grey)
-        share = sub_total / total if total else 0.0
-        if sub_total:
-            w5.write_number(r0, 48, share, grey)
-        # 表六
-        for c, v in enumerate(
-            [
-                proc_no,
-                _s(s.get("process_code")),
-                eq_no,
-                _s(s.get("equipment_code")),
-                _s(s.get("material_code")),
-                _s(s.get("material_name")),
-            ]
-        ):
+            self.w5.write_number(r0, 47, bio, self.grey)
+        row.share = row.sub_total / self.total if self.total else 0.0
+        if row.sub_total:
+            self.w5.write_number(r0, 48, row.share, self.grey)
+
+    def t6(self, row: _Row) -> None:
+        """表六 data quality: grades A, B, C, X = A × B × C, share-weighted score."""
+        s, ex, r0, w6, grey = row.s, row.ex, row.r0, self.w6, self.grey
+        ident = [row.proc_no, _s(s.get("process_code")), row.eq_no, _s(s.get("equipment_code")),
+                 _s(s.get("material_code")), _s(s.get("material_name"))]  # fmt: skip
+        for c, v in enumerate(ident):
             if v:
                 w6.write_string(r0, c, str(v))
-        gb = _int(s.get("grade_b"))
+        ga, gb, gc = _int(s.get("grade_a")), _int(s.get("grade_b")), _int(s.get("grade_c"))
         if ga:
             w6.write_number(r0, 6, ga, grey)
         if gb in L.B_TEXT:
@@ -323,67 +374,70 @@ def write_moenv_workbook(project, result, path: str | Path) -> Path:
             w6.write_number(r0, 8, gb, grey)
         if ex.get("keeper"):
             w6.write_string(r0, 10, ex["keeper"])
-        w6.write_string(r0, 11, direct)
-        w6.write_string(r0, 12, etype)
+        w6.write_string(r0, 11, row.direct)
+        w6.write_string(r0, 12, row.etype)
         c_level = gc if gc in (1, 2, 3) else None
-        if default_kind in L.FACTOR_KINDS:
-            w6.write_string(r0, 13, L.FACTOR_KINDS[default_kind])
+        if row.default_kind in L.FACTOR_KINDS:
+            w6.write_string(r0, 13, L.FACTOR_KINDS[row.default_kind])
         if c_level:
             w6.write_number(r0, 14, c_level, grey)
         if ga and gb and c_level:
             x = ga * gb * c_level
             w6.write_number(r0, 15, x, grey)
-            score = "1" if x < 10 else "2" if x < 19 else "3"
-            if sub_total:
-                w6.write_number(r0, 16, round(share, 4), grey)
-                w6.write_number(r0, 18, round(round(share, 4) * x, 2), grey)
-            dq_rows.append((x, sub_total))
-            w6.write_string(r0, 17, score)
-        # 表七 (row + 2)
-        r7 = r0 + L.T7_OFFSET
-        for c, v in enumerate([proc_no, eq_no, _s(s.get("material_code")), _s(s.get("material_name"))]):
+            if row.sub_total:
+                w6.write_number(r0, 16, round(row.share, 4), grey)
+                w6.write_number(r0, 18, round(round(row.share, 4) * x, 2), grey)
+            self.dq_rows.append((x, row.sub_total))
+            w6.write_string(r0, 17, "1" if x < 10 else "2" if x < 19 else "3")
+
+    def t7(self, row: _Row) -> None:
+        """表七 (row + 2): activity and factor intervals, combined per gas and per source."""
+        s, ex, w7, grey = row.s, row.ex, self.w7, self.grey
+        r7 = row.r0 + L.T7_OFFSET
+        for c, v in enumerate([row.proc_no, row.eq_no, _s(s.get("material_code")), _s(s.get("material_name"))]):
             if v:
                 w7.write_string(r7, c, str(v))
         adl, adh = _f(s.get("ad_low_pct")), _f(s.get("ad_high_pct"))
-        if adl is not None:
-            w7.write_number(r7, 4, adl / 100)
-        if adh is not None:
-            w7.write_number(r7, 5, adh / 100)
+        for c, v in ((4, adl), (5, adh)):
+            if v is not None:
+                w7.write_number(r7, c, v / 100)
         if _s(s.get("data_source")):
             w7.write_string(r7, 6, _s(s.get("data_source")))
         parts = []
-        for k, (g, _e, _u, _p, _m, _gw, co2e, _fs) in enumerate(gases[:3]):
+        for k, (g, _e, _u, _p, _m, _gw, co2e, _fs) in enumerate(row.gases[:3]):
             base = 8 + 8 * k
             w7.write_string(r7, base, _flag_of(g))
             typed = (ex.get("ef_bounds") or {}).get(_flag_of(g)) or (ex.get("ef_bounds") or {}).get(g)
-            efl, efh = typed if typed and typed != (None, None) else _ef_bounds(s, custom, g, k)
-            if efl is not None:
-                w7.write_number(r7, base + 2, efl / 100)
-            if efh is not None:
-                w7.write_number(r7, base + 3, efh / 100)
+            efl, efh = typed if typed and typed != (None, None) else _ef_bounds(s, self.custom, g, k)
+            for c, v in ((base + 2, efl), (base + 3, efh)):
+                if v is not None:
+                    w7.write_number(r7, c, v / 100)
             if adl is not None and efl is not None and co2e is not None:
                 ul = round(math.hypot(adl / 100, efl / 100), 5)
                 uh = round(math.hypot((adh or 0) / 100, (efh or 0) / 100), 5)
-                w7.write_number(r7, base + 1, co2e, grey)
-                w7.write_number(r7, base + 6, ul, grey)
-                w7.write_number(r7, base + 7, uh, grey)
+                for c, v in ((base + 1, co2e), (base + 6, ul), (base + 7, uh)):
+                    w7.write_number(r7, c, v, grey)
                 parts.append((co2e, ul, uh))
-        if parts:
-            tot = sum(p[0] for p in parts)
-            if tot:
-                lo = math.sqrt(sum((p[0] * p[1]) ** 2 for p in parts)) / tot
-                hi = math.sqrt(sum((p[0] * p[2]) ** 2 for p in parts)) / tot
-                w7.write_number(r7, 32, lo, grey)
-                w7.write_number(r7, 33, hi, grey)
-                unc_rows.append((tot, lo, hi))
-    for w in (w3, w4, w5, w6, w7):
-        w.set_column(0, 50, 13)
-    _t7_notes(w7, len(rows))
+        tot = sum(p[0] for p in parts)
+        if parts and tot:
+            lo = math.sqrt(sum((p[0] * p[1]) ** 2 for p in parts)) / tot
+            hi = math.sqrt(sum((p[0] * p[2]) ** 2 for p in parts)) / tot
+            w7.write_number(r7, 32, lo, grey)
+            w7.write_number(r7, 33, hi, grey)
+            self.unc_rows.append((tot, lo, hi))
 
-    # 表八 ---------------------------------------------------------------------------
-    _write_t8(wb, recs, total, dq_rows, unc_rows, title, bold)
-    wb.close()
-    return path
+
+def _as_calculated(s: pd.Series, srecs: pd.DataFrame) -> None:
+    """Write what the calculators turned the input into (person-days -> person-hours, refrigerant
+    charge × leak rate, certificates deducted …), so the form is self-consistent."""
+    if not len(srecs) or _s(s.get("method")) == "mass_balance":
+        return
+    ra, ru = _f(srecs["activity_amount"].iloc[0]), _s(srecs["activity_unit"].iloc[0])
+    sa, su = _f(s.get("activity_amount")), _s(s.get("activity_unit"))
+    if ra is not None and ru and (ru != su or sa is None or not same(ra, sa)):
+        note = f"activity as calculated by carbon: {sa:g} {su} -> {ra:g} {ru}"
+        s["note"] = "; ".join(x for x in (_s(s.get("note")), note) if x)
+        s["activity_amount"], s["activity_unit"] = ra, ru
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
@@ -505,6 +559,12 @@ def _write_t8(wb, recs, total, dq_rows, unc_rows, title, bold) -> None:
     ws.write_formula(20, 8, "=ROUND(B21+F21+H21,3)", None, round(fossil_total, 3))
     for j, k in enumerate(("1.1", "1.3", "1.2", "1.4", "2.1", "2.2")):
         ws.write_number(21, 1 + j, by[k])
+    _t8_quality(ws, total, dq_rows, unc_rows, bold)
+    ws.set_column(0, 11, 16)
+
+
+def _t8_quality(ws, total: float, dq_rows: list[tuple], unc_rows: list[tuple], bold) -> None:
+    """表八 彙整表五 (data-quality grades and score) and 彙整表六 (combined uncertainty)."""
     ws.write_string(26, 0, "彙整表五、全廠溫室氣體數據等級評分結果")
     for j, h in enumerate(["等級", "第一級", "第二級", "第三級"]):
         ws.write_string(27, j, h, bold)
@@ -534,7 +594,6 @@ def _write_t8(wb, recs, total, dq_rows, unc_rows, title, bold) -> None:
     if covered:
         ws.write_number(36, 2, round(math.sqrt(sum((t * lo) ** 2 for t, lo, _ in unc_rows)) / covered, 5))
         ws.write_number(36, 3, round(math.sqrt(sum((t * hi) ** 2 for t, _, hi in unc_rows)) / covered, 5))
-    ws.set_column(0, 11, 16)
 
 
 def _norm_sub(v) -> str | None:
