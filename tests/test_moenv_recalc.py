@@ -234,3 +234,16 @@ def test_stale_values_give_the_new_answer(work, sample_xlsx, copies):
     } <= stale_cells
     note = next(n for n in project.notes if n.startswith("表五 X8:"))
     assert "shows 1154.635" in note and "inputs give 1324.6291" in note
+
+
+def test_year_missing_from_the_workbook_takes_the_library_grid_factor(work, copies):
+    """附表一 stops at 民國112 with a value: for 113 the workbook would count electricity 0;
+    carbon takes tw-grid/2024 from the library and says so."""
+    f = _stale_copy(copies["plain"][0], work / "year113.xlsx", {("表一", "B3"): 113})
+    project = read_moenv_workbook(f)
+    result = calculate(project, rounding="moenv")
+    el = project.sources.set_index("source_id").loc["GP01"]
+    assert el["data_year"] == 2024 and el["factor_id"] == "tw-grid/2024"
+    assert "附表一 lists no electricity factor for 民國113" in el["note"] and "tw-grid/2024" in el["note"]
+    r = result.records
+    assert float(r.loc[r["source_id"] == "GP01", "co2e_t"].sum()) == pytest.approx(round(71175.266 * 0.474, 4))

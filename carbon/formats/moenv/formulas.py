@@ -229,10 +229,10 @@ class RowFormulas:
             "col": b,
         }
 
-    def unit_factor(self, gas: str, ef_e: float | None) -> float:
+    def unit_factor(self, gas: str, ef_e: float | None) -> float | None:
         """表五 T: R if indirect; 1 for HFCS/PFC/SF6/NF3; R × LHV × 4.1868e-12; else AB × 44/12."""
         if (self.t3.text(self.r, "K") or "") == L.INDIRECT:
-            return ef_e if ef_e is not None else 0.0
+            return ef_e  # None when 附表一 has no factor: the reader looks in the library
         if gas in ("HFCS", "PFC", "SF6", "NF3"):  # the formula tests 'PFC': a 'PFCS' row falls through
             return 1.0
         if ef_e is not None:

@@ -388,7 +388,7 @@ class Source:
         year = self.rd.org.reporting_year
         v = grid_kg_per_kwh(self.rd.registry, f"tw-grid/{year}") if year else None
         if v is not None:
-            first["u_text"] = first["u_text"] or "公噸/千度"
+            first["u_text"] = "公噸/千度"  # kg CO2/kWh = t CO2/千度
             self.notes.append(
                 f"附表一 lists no electricity factor for 民國{self.rd.roc_year} (the workbook would count 0): "
                 f"the library's tw-grid/{year} = {v:g} kg CO2/kWh is used."
