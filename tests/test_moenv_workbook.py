@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from carbon.errors import InputError
 from carbon.formats.moenv import read_moenv_workbook, write_moenv_workbook
@@ -35,12 +36,8 @@ except ImportError:  # pragma: no cover
 
 
 def _cell(df: pd.DataFrame, ref: str):
-    col = "".join(ch for ch in ref if ch.isalpha())
-    row = int("".join(ch for ch in ref if ch.isdigit()))
-    c = 0
-    for ch in col:
-        c = c * 26 + ord(ch) - 64
-    return df.iat[row - 1, c - 1]
+    col, row = coordinate_from_string(ref)
+    return df.iat[row - 1, column_index_from_string(col) - 1]
 
 
 @pytest.fixture(scope="module")
@@ -396,3 +393,39 @@ def test_not_a_workbook(tmp_path):
     pd.DataFrame({"a": [1]}).to_excel(p, index=False)
     with pytest.raises(InputError, match="表一"):
         read_moenv_workbook(p)
+
+
+# --- cells, formulas, cross-checks -----------------------------------------------------------
+def test_constant_formula_is_an_input_and_nothing_else_is_evaluated():
+    from carbon.formats.moenv.cells import constant_formula
+
+    assert constant_formula("=0.6*180*225*0.85/1000000") == pytest.approx(0.020655, rel=1e-15)  # 表五 T11
+    assert constant_formula("=2^3") == 8.0
+    assert constant_formula("=-(1.5+0.5)*2") == -4.0
+    for f in ("=A1*2", "=[.T11]*2", "=SUM(1,2)", "=__import__('os')", "=1/0", "=(1", None):
+        assert constant_formula(f) is None, f
+
+
+def test_sample_formulas_are_read_and_agree_with_their_stored_values(project):
+    """The .ods's formulas are parsed (content.xml): nothing disagrees, nothing is uncalculated."""
+    assert project.origin["checks"] == []
+    assert project.origin["uncalculated_cells"] == 0
+    s = project.sources.set_index("source_id")
+    assert s.at["GV01", "material_name"] == "車用汽油"  # 表三 I8 = VLOOKUP(170001, 附表七)
+    assert s.at["GP02-GG1840", "material_name"].startswith("HFC-23")
+
+
+def test_reconcile_names_sheet_and_cell():
+    from carbon.formats.moenv.formulas import Check
+    from carbon.formats.moenv.reconcile import disagreements, reconcile_notes
+
+    checks = [
+        Check("表五", "T8", 2.3, 2.20771513116, "R × 表四 Y × 4.1868e-12"),
+        Check("表五", "X8", 1154.635, 1154.635, "ROUND(M × O × T, 4)"),
+        Check("表三", "I8", "車用汽油", None, "VLOOKUP"),
+        Check("表五", "R3", None, "#N/A", "附表一 look-up"),
+    ]
+    assert [c.cell for c in disagreements(checks)] == ["T8"]
+    notes = reconcile_notes(checks)
+    assert notes[0].startswith("表五 T8: the file shows 2.207715131 but its inputs give 2.3")
+    assert notes[1].startswith("1 formula cells hold no stored value (表三 I8)")

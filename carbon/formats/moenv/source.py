@@ -477,6 +477,13 @@ class Source:
         else:
             unit_ = f"kg {_gas_unit(g, self.mat_name)}/TJ"
             self.frows.append(self.frow(b, b["ef_e"], unit_, self.lhv, self.lhv_unit, i=i))
+            workbook = b["ef_e"] * self.lhv * L.KCAL_TO_TJ_TIMES_T_PER_KG  # 表五 T: LHV taken as kcal per unit
+            if i == 0 and not b["ef_u_typed"] and not same(workbook, expected, 1e-6):
+                self.notes.append(
+                    f"表五 {b['col'].ef_unit}{self.r}: the workbook's formula reads the heat value as kcal per "
+                    f"activity unit ({workbook:.10g}); with '{self.lhv_unit}' and '{unit}' the factor is "
+                    f"{expected:.10g} per {unit}, which carbon uses: the workbook's own figures differ."
+                )
 
     def is_mass_balance(self, b: dict) -> bool:
         """表五 T = 表四 AB × 44/12 of a single-gas CO2 process/fugitive row."""
