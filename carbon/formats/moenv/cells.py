@@ -104,7 +104,8 @@ def load_book(path: Path, names: tuple[str, ...], formula_sheets: tuple[str, ...
     Parameters
     ----------
     path : Path
-        ``.ods`` or ``.xlsx`` (``.xlsm``) file.
+        ``.ods`` or ``.xlsx`` (``.xlsm``) file; other formats calamine reads (``.xls``) give
+        values only, and every cell is then taken as typed.
     names : tuple of str
         Sheets to read; sheets the file lacks are left out.
     formula_sheets : tuple of str
@@ -120,10 +121,13 @@ def load_book(path: Path, names: tuple[str, ...], formula_sheets: tuple[str, ...
     wb = CalamineWorkbook.from_path(str(path))
     present = [n for n in names if n in wb.sheet_names]
     want = tuple(n for n in formula_sheets if n in present)
-    if path.suffix.lower() == ".ods":
+    suffix = path.suffix.lower()
+    if suffix == ".ods":
         formulas = _ods_formulas(path, want)
-    else:
+    elif suffix in (".xlsx", ".xlsm"):
         formulas = _xlsx_formulas(path, want)
+    else:  # .xls and others: values only, every cell is read as typed
+        formulas = {}
     book = Book()
     for n in present:
         values = wb.get_sheet_by_name(n).to_python(skip_empty_area=False)

@@ -89,7 +89,8 @@ def read_moenv_workbook(path: str | Path) -> InventoryProject:
         or computed from the inputs as the workbook's formulas do) are in ``custom_factors``
         (ids ``custom/<source_id>``, one row per gas), or the library factor they equal;
         ``origin["sheet_rows"]`` maps each source to its 表三 row; ``origin["checks"]`` lists
-        the formula cells whose stored value disagrees with the inputs; ``notes`` lists every
+        the formula cells whose stored value disagrees with the inputs as (sheet, cell,
+        stored, computed), ``origin["uncalculated_cells"]`` counts those with no stored value; ``notes`` lists every
         deviation from carbon's library, every disagreement and every known defect reproduced.
 
     Raises
