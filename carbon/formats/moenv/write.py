@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from carbon.accounting import round_half_up
 from carbon.errors import UnitError
 from carbon.formats.moenv import layout as L
+from carbon.formats.moenv.cells import column_index
 from carbon.formats.moenv.common import fgas_name, per_unit_from_energy, same
 from carbon.formats.moenv.library import registry
 from carbon.formats.moenv.read import FACTOR_COLS
@@ -316,30 +316,29 @@ class _Writer:
         kind_of_gas = self.kinds(row)
         co2e_cells = []
         for k, (g, ef_e, ef_u, per, mass, gwp, co2e, _fsrc) in enumerate(row.gases[:3]):
-            base = 16 + 10 * k
-            w5.write_string(r0, base, _flag_of(g))
+            b, ci = L.T5_BLOCKS[k], column_index
+            w5.write_string(r0, ci(b.gas), _flag_of(g))
             if ef_e is not None:
-                w5.write_number(r0, base + 1, ef_e)
-                w5.write_string(r0, base + 2, "公斤/兆焦耳" if row.sub[:1] == "1" else "公斤CO2/度")
+                w5.write_number(r0, ci(b.ef_energy), ef_e)
+                w5.write_string(r0, ci(b.ef_energy_unit), "公斤/兆焦耳" if row.sub[:1] == "1" else "公斤CO2/度")
             if ef_u is not None:
-                w5.write_number(r0, base + 3, ef_u)
-                w5.write_string(r0, base + 4, per)
+                w5.write_number(r0, ci(b.ef_unit), ef_u)
+                w5.write_string(r0, ci(b.ef_unit_unit), per)
             fs = ex.get("factor_source") or {}
             if fs.get(g) or fs.get(_flag_of(g)):
-                w5.write_string(r0, base + 5, fs.get(g) or fs.get(_flag_of(g)))
+                w5.write_string(r0, ci(b.source), fs.get(g) or fs.get(_flag_of(g)))
             kk = (kind_of_gas.get(_flag_of(g), kind_of_gas.get(g)) if k else None) or row.default_kind
             if kk in L.FACTOR_KINDS:
-                w5.write_string(r0, base + 6, L.FACTOR_KINDS[kk])
+                w5.write_string(r0, ci(b.kind), L.FACTOR_KINDS[kk])
             if mass is not None:
-                w5.write_number(r0, base + 7, mass, self.grey)
+                w5.write_number(r0, ci(b.mass), mass, self.grey)
             if gwp is not None:
-                w5.write_number(r0, base + 8, gwp, self.grey)
+                w5.write_number(r0, ci(b.gwp), gwp, self.grey)
             if co2e is not None:
-                m, gw = (f"{get_column_letter(base + j + 1)}{r0 + 1}" for j in (7, 8))
-                w5.write_formula(r0, base + 9, f"=ROUND({m}*{gw},4)", self.grey, co2e)
-                co2e_cells.append(f"{get_column_letter(base + 10)}{r0 + 1}")
+                w5.write_formula(r0, ci(b.co2e), f"=ROUND({b.mass}{r0 + 1}*{b.gwp}{r0 + 1},4)", self.grey, co2e)
+                co2e_cells.append(f"{b.co2e}{r0 + 1}")
             if _flag_of(g) in ("HFCS", "PFCS") and gwp is not None:
-                w5.write_number(r0, 49, gwp)
+                w5.write_number(r0, column_index(L.T5_FGAS_GWP), gwp)
         self.subtotals(row, co2e_cells)
 
     def subtotals(self, row: _Row, co2e_cells: list[str]) -> None:
@@ -351,12 +350,14 @@ class _Writer:
             bmask = srecs["biogenic"].fillna(False).astype(bool)
             bio = float(pd.to_numeric(srecs.loc[bmask, "co2e_t"], errors="coerce").fillna(0).sum())
         if co2e_cells:
-            self.w5.write_formula(r0, 46, "=SUM(" + ",".join(co2e_cells) + ")", self.grey, row.sub_total)
+            self.w5.write_formula(
+                r0, column_index(L.T5_SUBTOTAL), "=SUM(" + ",".join(co2e_cells) + ")", self.grey, row.sub_total
+            )
         if bio:
-            self.w5.write_number(r0, 47, bio, self.grey)
+            self.w5.write_number(r0, column_index(L.T5_BIOGENIC), bio, self.grey)
         row.share = row.sub_total / self.total if self.total else 0.0
         if row.sub_total:
-            self.w5.write_number(r0, 48, row.share, self.grey)
+            self.w5.write_number(r0, column_index(L.T5_SHARE), row.share, self.grey)
 
     def t6(self, row: _Row) -> None:
         """表六 data quality: grades A, B, C, X = A × B × C, share-weighted score."""
@@ -405,17 +406,17 @@ class _Writer:
             w7.write_string(r7, 6, _s(s.get("data_source")))
         parts = []
         for k, (g, _e, _u, _p, _m, _gw, co2e, _fs) in enumerate(row.gases[:3]):
-            base = 8 + 8 * k
-            w7.write_string(r7, base, _flag_of(g))
+            b = [column_index(c) for c in L.T7_BLOCKS[k]]  # gas, CO2e, EF low, EF high, …, U low, U high
+            w7.write_string(r7, b[0], _flag_of(g))
             typed = (ex.get("ef_bounds") or {}).get(_flag_of(g)) or (ex.get("ef_bounds") or {}).get(g)
             efl, efh = typed if typed and typed != (None, None) else _ef_bounds(s, self.custom, g, k)
-            for c, v in ((base + 2, efl), (base + 3, efh)):
+            for c, v in ((b[2], efl), (b[3], efh)):
                 if v is not None:
                     w7.write_number(r7, c, v / 100)
             if adl is not None and efl is not None and co2e is not None:
                 ul = round(math.hypot(adl / 100, efl / 100), 5)
                 uh = round(math.hypot((adh or 0) / 100, (efh or 0) / 100), 5)
-                for c, v in ((base + 1, co2e), (base + 6, ul), (base + 7, uh)):
+                for c, v in ((b[1], co2e), (b[6], ul), (b[7], uh)):
                     w7.write_number(r7, c, v, grey)
                 parts.append((co2e, ul, uh))
         tot = sum(p[0] for p in parts)
