@@ -122,13 +122,14 @@ def _fill_down(wb, edits: dict) -> dict:
 
 
 def _lo(path: Path) -> dict:
-    """Values LibreOffice computed: 表八 I8 (total), B31 (data-quality score), 表五 AU and 表六 P by row."""
+    """Values LibreOffice computed: 表八 I8 (total), B31 (data-quality score), A37 (share with an
+    uncertainty assessment), 表五 AU and 表六 P by row."""
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         t5 = {r[0].row: r[0].value for r in wb["表五"].iter_rows(min_row=3, max_row=20, min_col=47, max_col=47)}
         t6 = {r[0].row: r[0].value for r in wb["表六"].iter_rows(min_row=3, max_row=20, min_col=16, max_col=16)}
         t8 = wb["表八"]
-        return {"total": t8["I8"].value, "dq": t8["B31"].value, "au": t5, "x": t6}
+        return {"total": t8["I8"].value, "dq": t8["B31"].value, "au": t5, "x": t6, "covered": t8["A37"].value}
     finally:
         wb.close()
 
@@ -161,6 +162,8 @@ def test_copy_equals_libreoffice(copies, name):
     for (_sid, (_s, row)), xv in zip(project.origin["sheet_rows"].items(), x, strict=True):
         assert xv == int(lo["x"][row]), (name, row)
     assert _form_score(result) == pytest.approx(float(lo["dq"]), abs=1e-9), name
+    # 表八 A37: share of the total with an uncertainty assessment (C37/D37 are #VALUE! in LibreOffice)
+    assert result.uncertainty.covered_share == pytest.approx(float(lo["covered"]), rel=1e-12), name
 
 
 def _form_score(result) -> float:
