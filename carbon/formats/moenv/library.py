@@ -18,7 +18,16 @@ from carbon.errors import FactorNotFoundError, FactorTableError, GWPError, UnitE
 from carbon.formats.moenv.common import same
 from carbon.units import is_convertible, multiplier, split_factor_unit
 
-__all__ = ["ch4_kind", "check_gwp", "grid_kg_per_kwh", "grid_match", "gwp", "library_match", "registry"]
+__all__ = [
+    "announced_factor",
+    "ch4_kind",
+    "check_gwp",
+    "grid_kg_per_kwh",
+    "grid_match",
+    "gwp",
+    "library_match",
+    "registry",
+]
 
 
 def registry():
@@ -145,3 +154,31 @@ def library_match(reg, sub: str, mat_code: str | None, values: dict[str, float])
     if len(hits) == 1:
         return hits[0][0]
     return None
+
+
+def announced_factor(reg, sub: str, mat_code: str | None, gas: str) -> tuple[str, float] | None:
+    """The moenv-2024 combustion factor of a material code and gas, when exactly one fuel has the code.
+
+    Parameters
+    ----------
+    reg : FactorRegistry or None
+        The library.
+    sub : str
+        ISO sub-category ('1.1' stationary, '1.2' mobile combustion).
+    mat_code : str or None
+        原燃物料代碼 (表三 H).
+    gas : str
+        'CO2', 'CH4' or 'N2O'.
+
+    Returns
+    -------
+    tuple of (str, float) or None
+        Factor id and value [kg gas/TJ], or None.
+    """
+    if reg is None or not mat_code or sub not in ("1.1", "1.2"):
+        return None
+    kind = "stationary_combustion" if sub == "1.1" else "mobile_combustion"
+    hits = [(fid, gases) for fid, gases, codes in _combustion_index(reg).get(kind, []) if mat_code in codes]
+    if len(hits) != 1 or gas not in hits[0][1]:
+        return None
+    return hits[0][0], hits[0][1][gas]

@@ -21,7 +21,14 @@ from carbon.errors import UnitError
 from carbon.formats.moenv import layout as L
 from carbon.formats.moenv.common import fgas_name, mass_of, per_unit_from_energy, same, unit_of
 from carbon.formats.moenv.formulas import RowFormulas
-from carbon.formats.moenv.library import ch4_kind, check_gwp, grid_kg_per_kwh, grid_match, library_match
+from carbon.formats.moenv.library import (
+    announced_factor,
+    ch4_kind,
+    check_gwp,
+    grid_kg_per_kwh,
+    grid_match,
+    library_match,
+)
 from carbon.schema import is_true
 from carbon.units import is_convertible, parse_unit
 
@@ -285,6 +292,7 @@ class Source:
         kinds = []
         for i, g in enumerate(self.gas_list):
             b = self.rf.block(i, g)
+            self.fill_from_library(b)
             kind_text = self.t5.text(self.r, b["col"].kind)
             kind = None
             if kind_text:
@@ -314,6 +322,26 @@ class Source:
         for m in self.rf.missing:
             if m.startswith("表三"):
                 self.notes.append(f"{m} (the workbook shows #N/A).")
+
+    def fill_from_library(self, b: dict) -> None:
+        """附表一 has no factor for the row's key (the workbook shows #N/A): the library's, or a problem."""
+        col = b["col"].ef_energy
+        miss = [m for m in self.rf.missing if m.startswith(f"表五 {col}{self.r}:")]
+        if not miss or self.sub == "2.1":
+            return  # purchased electricity falls back to the library's grid factor in indirect()
+        hit = announced_factor(self.rd.registry, self.sub or "", self.mat_code, b["gas"])
+        if hit is None:
+            self.ctx.problem(
+                "表五", self.r, col, "燃料單位熱值之排放係數", miss[0].split(": ", 1)[1] + " (the workbook shows #N/A).",
+                "Use a 原燃物料代碼 that 附表一 lists for this 排放型式, or choose 國際文獻或檢測報告所得之自廠係數 "
+                "in 表四 X and type the factor in 表五 R or T.",
+            )  # fmt: skip
+            return
+        fid, value = hit
+        b["ef_e"] = value
+        b["ef_u"] = self.rf.unit_factor(b["gas"], value)
+        b["u_text"] = self.rf.unit_text(value)
+        self.notes.append(f"{miss[0]}: the library's {fid} ({b['gas']} {value:g} kg/TJ) is used.")
 
     def finish(self) -> None:
         if self.notes:
