@@ -173,7 +173,12 @@ def _ods_formulas(path: Path, names: tuple[str, ...]) -> dict[str, dict]:
                     col = 0
                 continue
             if tag == f"{_T}table-row":
-                row += int(el.get(f"{_T}number-rows-repeated", "1"))
+                repeat = int(el.get(f"{_T}number-rows-repeated", "1"))
+                if current is not None and repeat > 1:  # a repeated row repeats its formulas (text of the first)
+                    for (r_, c_), text in [(k, v) for k, v in current.items() if k[0] == row + 1]:
+                        for k in range(1, min(repeat, 10000)):
+                            current[(r_ + k, c_)] = text
+                row += repeat
                 el.clear()
             elif tag in (f"{_T}table-cell", f"{_T}covered-table-cell"):
                 n = int(el.get(f"{_T}number-columns-repeated", "1"))
