@@ -30,6 +30,7 @@ from _build import write_dataset  # noqa: E402
 from build_moenv_604 import (  # noqa: E402
     ANNOUNCEMENT,
     BIOGENIC_NOTE,
+    SHEET_PROC,
     WORKBOOK,
     Grid,
     clean,
@@ -38,6 +39,7 @@ from build_moenv_604 import (  # noqa: E402
     sig,
     slugify,
 )
+from build_moenv_604 import SRC as SRC_604  # noqa: E402
 
 from carbon.errors import FactorTableError  # noqa: E402
 from carbon.units import split_factor_unit  # noqa: E402
@@ -1009,6 +1011,82 @@ def process() -> tuple[list[dict], list[str]]:
     return out, skipped
 
 
+CARBIDE_SHEET = "附表二_化學製品製造"
+
+
+def carbide_columns(rows: list[dict]) -> list[dict]:
+    """Correct the 碳化鈣製程 (calcium carbide) table: column C is CO2 per t carbide, not CH4.
+
+    The announcement's header of column C says 「CH4排放係數（公噸/公噸石油焦）」 but its
+    cells (1.09 for petroleum coke use, 1.1 for use of product) are the CO2 factors of
+    IPCC 2006 Vol. 3 Table 3.8 per tonne of carbide (produced, respectively used): 6.0.4
+    sheet 7 carries the same numbers as 公噸CO2/公噸 of 碳化鈣(電石) citing that table, and
+    1.09 t CH4 would be about 30 t CO2e per t of coke, far more carbon than the coke holds
+    (at most 3.67 t CO2 per t of carbon).  The two rows are written as CO2 per t of carbide.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Process rows from :func:`process`.
+
+    Returns
+    -------
+    list of dict
+        The rows with the two carbide cells re-mapped.
+
+    Raises
+    ------
+    carbon.errors.FactorTableError
+        If the announcement's or 6.0.4's cells are no longer the ones checked here.
+
+    References
+    ----------
+    .. [1] IPCC 2006 Guidelines, Vol. 3, Ch. 3, Table 3.8 (as cited by the announcement's
+       note and by 6.0.4 sheet 7 「2006 IPCC 第三冊第三章表3.8」).
+    """
+    g = Grid(SRC, CARBIDE_SHEET)
+    g6 = Grid(SRC_604, SHEET_PROC)
+    header = nospace(g.text(63, "C"))
+    expected = {64: ("Petroleum coke use", 1.09, 198), 65: ("Use of product", 1.1, 200)}
+    if not header.startswith("CH4") or "石油焦" not in header or "3.8" not in g.text(66, "A"):
+        raise g.fail(63, "C", f"carbide header changed ('{header}'): review erratum carbide-column-c")
+    by_ref = {r["source_ref"]: r for r in rows}
+    for x, (name_en, value, row604) in expected.items():
+        ref = f"sheet '{CARBIDE_SHEET}', row {x}, col C"
+        v604 = g6.num(row604, "E")
+        if (
+            g.num(x, "C") != value
+            or v604 != value
+            or "3.8" not in g6.text(row604, "G")
+            or "碳化鈣" not in g6.text(row604, "C")
+        ):
+            raise g.fail(x, "C", f"carbide cell is not {value} (6.0.4 {g6.ref(row604, 'E')} = {v604})")
+        r = by_ref.get(ref)
+        if r is None or r["gas"] != "CH4":
+            raise g.fail(x, "C", "carbide row not parsed as the CH4 column any more: review carbide_columns")
+        r.update(
+            factor_id=r["factor_id"].replace("-ch4-per-petroleum-coke", "-per-carbide"),
+            gas="CO2",
+            unit="t CO2/t",
+            note=(
+                f"per t of 電石 (calcium carbide {'produced' if x == 64 else 'used'}); the column header says "
+                f"'CH4 per t petroleum coke': erratum carbide-column-c (IPCC 2006 Vol. 3 Table 3.8; 6.0.4 "
+                f"{g6.ref(row604, 'E')} gives the same {value} t CO2/t carbide)"
+            ),
+        )
+        if r["name_en"] != name_en:
+            raise g.fail(x, "A", f"carbide row name changed ('{r['name_en']}')")
+    ERRATA["carbide-column-c"] = (
+        f"sheet '{CARBIDE_SHEET}', row 63, col C is headed 'CH4排放係數（公噸/公噸石油焦）' but its cells (row 64: 1.09, "
+        "row 65: 1.1) are the CO2 factors per t of calcium carbide of IPCC 2006 Vol. 3 Table 3.8 (petroleum coke use "
+        "1.09 t CO2/t carbide produced; use of product 1.1 t CO2/t carbide used; the per-t-coke factor 1.7 is column "
+        "B). 6.0.4 sheet '7_製程排放源' rows 198 and 200, col E give the same values as 公噸CO2/公噸 碳化鈣, citing "
+        "Table 3.8; read as CH4 they would be ~30 t CO2e per t of coke, more carbon than the coke holds. Written as "
+        "CO2 per t carbide (ids ...-per-carbide)."
+    )
+    return rows
+
+
 PER_WHAT = {
     "石油焦": "petroleum-coke",
     "電石": "carbide",
@@ -1067,6 +1145,7 @@ def main() -> Path:
     rows = stationary(wb) + mobile(wb)
     fug, tables = fugitive()
     proc, skipped = process()
+    proc = carbide_columns(proc)
     if "lng-labelled-ngl" not in ERRATA:
         msg = f"{SRC.name}: erratum 'lng-labelled-ngl' not detected; review {SCRIPT}"
         raise FactorTableError(msg)
@@ -1126,7 +1205,7 @@ def main() -> Path:
         DATASET,
         df,
         meta,
-        sources=[SRC, WORKBOOK],
+        sources=[SRC, WORKBOOK, SRC_604],
         script=SCRIPT,
         errata=dict(ERRATA),
         extra_tables=tables,

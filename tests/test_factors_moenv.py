@@ -167,6 +167,27 @@ def test_mobile_cells_2024():
     assert row("moenv-2024", "motor-gasoline-mobile-low-mileage-ldv-1995", "N2O")["value"] == cell(F2024, s, "D26")
 
 
+def test_2024_calcium_carbide_is_co2_per_t_carbide():
+    """附表二 化學 C64/C65 (headed C63 'CH4 per t coke') hold IPCC Table 3.8's CO2 per t carbide (erratum)."""
+    s = "附表二_化學製品製造"
+    assert cell(F2024, s, "A62") == "2.碳化鈣製程"
+    assert cell(F2024, s, "C63").startswith("CH4排放係數")  # the header as published
+    assert (cell(F2024, s, "B64"), cell(F2024, s, "C64"), cell(F2024, s, "C65")) == (1.7, 1.09, 1.1)
+    # 6.0.4 sheet 7 gives the same values as t CO2 per t 碳化鈣 (產品產量), citing Table 3.8
+    p = "7_製程排放源"
+    assert (cell(F604, p, "E198"), cell(F604, p, "F198")) == (1.09, "公噸CO2/公噸")
+    assert cell(F604, p, "C198").startswith("碳化鈣") and "3.8" in cell(F604, p, "G198")
+    assert cell(F604, p, "E200") == 1.1
+    coke = row("moenv-2024", "process-chemical-petroleum-coke-use-per-carbide", "CO2")
+    use = row("moenv-2024", "process-chemical-use-of-product-per-carbide", "CO2")
+    assert (coke["value"], coke["unit"], coke["source_ref"]) == (1.09, "t CO2/t", f"sheet '{s}', row 64, col C")
+    assert (use["value"], use["unit"], use["source_ref"]) == (1.1, "t CO2/t", f"sheet '{s}', row 65, col C")
+    assert row("moenv-2024", "process-chemical-petroleum-coke-use-per-petroleum-coke", "CO2")["value"] == 1.7
+    df = factors("moenv-2024")
+    assert not ((df["gas"] == "CH4") & df["name_zh"].str.contains("碳化鈣")).any()
+    assert "Table 3.8" in meta("moenv-2024")["errata"]["carbide-column-c"]
+
+
 def test_2024_heat_value_left_to_entity():
     df = factors("moenv-2024")
     assert df["heat_value"].isna().all()

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from carbon.errors import InputError
 from carbon.formats.moenv import read_moenv_workbook, write_moenv_workbook
@@ -35,12 +36,8 @@ except ImportError:  # pragma: no cover
 
 
 def _cell(df: pd.DataFrame, ref: str):
-    col = "".join(ch for ch in ref if ch.isalpha())
-    row = int("".join(ch for ch in ref if ch.isdigit()))
-    c = 0
-    for ch in col:
-        c = c * 26 + ord(ch) - 64
-    return df.iat[row - 1, c - 1]
+    col, row = coordinate_from_string(ref)
+    return df.iat[row - 1, column_index_from_string(col) - 1]
 
 
 @pytest.fixture(scope="module")
@@ -396,3 +393,104 @@ def test_not_a_workbook(tmp_path):
     pd.DataFrame({"a": [1]}).to_excel(p, index=False)
     with pytest.raises(InputError, match="表一"):
         read_moenv_workbook(p)
+
+
+# --- cells, formulas, cross-checks -----------------------------------------------------------
+def test_constant_formula_is_an_input_and_nothing_else_is_evaluated():
+    from carbon.formats.moenv.cells import constant_formula
+
+    assert constant_formula("=0.6*180*225*0.85/1000000") == pytest.approx(0.020655, rel=1e-15)  # 表五 T11
+    assert constant_formula("=2^3") == 8.0
+    assert constant_formula("=-(1.5+0.5)*2") == -4.0
+    for f in ("=A1*2", "=[.T11]*2", "=SUM(1,2)", "=__import__('os')", "=1/0", "=(1", None):
+        assert constant_formula(f) is None, f
+
+
+def test_sample_formulas_are_read_and_agree_with_their_stored_values(project):
+    """The .ods's formulas are parsed (content.xml): nothing disagrees, nothing is uncalculated."""
+    assert project.origin["checks"] == []
+    assert project.origin["uncalculated_cells"] == 0
+    s = project.sources.set_index("source_id")
+    assert s.at["GV01", "material_name"] == "車用汽油"  # 表三 I8 = VLOOKUP(170001, 附表七)
+    assert s.at["GP02-GG1840", "material_name"].startswith("HFC-23")
+
+
+def test_reconcile_names_sheet_and_cell():
+    from carbon.formats.moenv.formulas import Check
+    from carbon.formats.moenv.reconcile import disagreements, reconcile_notes
+
+    checks = [
+        Check("表五", "T8", 2.3, 2.20771513116, "R × 表四 Y × 4.1868e-12"),
+        Check("表五", "X8", 1154.635, 1154.635, "ROUND(M × O × T, 4)"),
+        Check("表三", "I8", "車用汽油", None, "VLOOKUP"),
+        Check("表五", "R3", None, "#N/A", "附表一 look-up"),
+    ]
+    assert [c.cell for c in disagreements(checks)] == ["T8"]
+    notes = reconcile_notes(checks)
+    assert notes[0].startswith("表五 T8: the file shows 2.207715131 but its inputs give 2.3")
+    assert notes[1].startswith("1 formula cells hold no stored value (表三 I8)")
+
+
+def _mini_workbook(path: Path, code: str, with_appendix: bool = True) -> Path:
+    """A one-source workbook saved by openpyxl (formulas, no stored values): diesel boiler,
+    method 採用中央主管機關公告之溫室氣體排放係數, 附表一 listing only motor gasoline."""
+    import openpyxl
+
+    from carbon.formats.moenv.layout import METHOD_PUBLISHED
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    t1, t3, t4, t5, t6 = (wb.create_sheet(n) for n in ("表一", "表三", "表四", "表五", "表六"))
+    t1["B3"], t1["D3"] = 112, "測試工廠"
+    for ref, v in {"A3": "G01", "B3": "000999", "D3": "B1", "E3": "0201", "H3": code, "J3": "否", "K3": "直接",
+                   "L3": "固定燃燒", "N3": "v", "O3": "v", "P3": "v"}.items():  # fmt: skip
+        t3[ref] = v
+    t3["I3"] = '=IF(H3<>"",VLOOKUP(H3,附表七!$B:$C,2,0),"")'
+    for ref, v in {"O3": 100, "P3": "公秉", "Q3": 1, "U3": "連續量測", "X3": METHOD_PUBLISHED, "Y3": 8400,
+                   "Z3": "Kcal/L"}.items():  # fmt: skip
+        t4[ref] = v
+    for q, r, t, u, w, y in (("Q", "R", "T", "U", "W", "Y"), ("AA", "AB", "AD", "AE", "AG", "AI"),
+                             ("AK", "AL", "AN", "AO", "AQ", "AS")):  # fmt: skip
+        t5[f"{q}3"] = "=表三!AL3"
+        t5[f"{r}3"] = f"=VLOOKUP(K3&L3&{q}3&H3,附表一!$F$2:$J$212,4,0)"
+        t5[f"{t}3"] = f"={r}3*表四!Y3*(4186.8*10^(-9)*10^(-3))"
+        t5[f"{u}3"] = '=IF(R3<>"","公噸/公秉","公噸/公噸")'
+        t5[f"{w}3"] = "5國家排放係數"
+        t5[f"{y}3"] = f'=IF({q}3="CO2",1,IF({q}3="CH4",30,265))'
+    t5["X3"] = "=ROUND(M3*O3*T3,4)"
+    t6["H3"] = "(1)有進行外部校正或有多組數據茲佐證者"
+    if with_appendix:
+        a1, a7 = wb.create_sheet("附表一"), wb.create_sheet("附表七")
+        for i, (gas, v) in enumerate((("CO2", 69300), ("CH4", 3), ("N2O", 0.6)), start=2):
+            a1[f"A{i}"], a1[f"B{i}"], a1[f"C{i}"], a1[f"D{i}"] = "直接", "固定燃燒", gas, "170001"
+            a1[f"F{i}"], a1[f"I{i}"], a1[f"J{i}"] = f"=A{i}&B{i}&C{i}&D{i}", v, "公斤/兆焦耳"
+        a7["B2"], a7["C2"], a7["B3"], a7["C3"] = "170001", "車用汽油", "170006", "柴油"
+    wb.save(path)
+    return path
+
+
+def test_code_missing_from_appendix_takes_the_library_factor(tmp_path):
+    """附表一 lacks 柴油 (170006): the workbook would show #N/A; the library's announced factor is used."""
+    project = read_moenv_workbook(_mini_workbook(tmp_path / "d.xlsx", "170006"))
+    b1 = project.sources.set_index("source_id").loc["B1"]
+    assert b1["material_name"] == "柴油"  # 表三 I3 from 附表七, no stored value
+    assert b1["factor_id"] == "moenv-2024/diesel-stationary"
+    assert "no factor in 附表一" in b1["note"] and "moenv-2024/diesel-stationary (CO2 74100 kg/TJ)" in b1["note"]
+    res = calculate(project, rounding="moenv")
+    co2 = float(res.records.loc[res.records["gas"] == "CO2", "mass_t"].sum())
+    assert co2 == pytest.approx(round(100 * 74100 * 8400 * 4186.8e-12, 4), abs=1e-12)
+    # a gasoline row gets 附表一's own factor, the same as the library's
+    g = read_moenv_workbook(_mini_workbook(tmp_path / "g.xlsx", "170001")).sources.iloc[0]
+    assert g["factor_id"] == "moenv-2024/motor-gasoline-stationary" and "no factor" not in (g["note"] or "")
+
+
+def test_code_nobody_knows_is_a_problem(tmp_path):
+    with pytest.raises(InputError) as err:
+        read_moenv_workbook(_mini_workbook(tmp_path / "x.xlsx", "999999"))
+    probs = err.value.problems
+    assert {(p.sheet, p.row, p.column) for p in probs} == {
+        ("表五", 3, "R (燃料單位熱值之排放係數)"),
+        ("表五", 3, "AB (燃料單位熱值之排放係數)"),
+        ("表五", 3, "AL (燃料單位熱值之排放係數)"),
+    }
+    assert "key '直接固定燃燒CO2999999'" in probs[0].message and "#N/A" in probs[0].message
