@@ -86,7 +86,7 @@ def test_params_match_fact_sheet():
     assert "25,000 tCO2e" in text and "NT$300" in text and "NT$100" in text and "NT$50" in text
     assert "period 1 = 0.2, period 2 = 0.4, period 3 = 0.6" in text and "≤ **10%**" in text
     assert FEE_PARAMS["K_t"][0] == 25_000 and FEE_PARAMS["offset_cap_share"][0] == 0.10
-    assert "FACTS.md §6" in FEE_SOURCE
+    assert "FACTS-taiwan.md §6" in FEE_SOURCE
 
 
 def test_basis_excludes_steam_and_other_indirect():

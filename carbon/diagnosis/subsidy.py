@@ -55,7 +55,7 @@ __all__ = [
 PROGRAMME_SOURCE = (
     "經濟部推動產業及中小企業升級轉型辦法 §5 (2023-04-14, under 疫後強化經濟與社會韌性及全民共享經濟成果特別條例 §3(5)); "
     "114年度經濟部「中小型製造業(經常僱用員工數10人以上)低碳及智慧化升級轉型個案補助」申請須知 and the 以大帶小 guidelines "
-    "(assist.nat.gov.tw); figures as summarised in project issue #12 (official text not in /work/shared/reference: secondary)"
+    "(assist.nat.gov.tw); figures as summarised in project issue #12 (official text not in factors/sources: secondary)"
 )
 
 #: Budget items: key -> (exact name, company-funded only, cap as a share of the total budget or None).
