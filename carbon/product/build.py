@@ -218,7 +218,7 @@ def _factor_input(ctx: _Ctx, proc, stage, kind, fid, amount, unit, primary, sigm
         gas_kg.append((gas, amount * m * gv.value * multiplier(mass, "kg")))
     ext = ctx.extra.get(fid, {})
     prim = primary if primary is not None else bool(ext.get("primary", False))
-    fsig = _sigma(ext.get("uncertainty_pct")) or _factor_sigma(f)
+    fsig = _sigma(ext.get("uncertainty_pct")) or _sigma(ctx.system.factor_uncertainty.get(fid)) or _factor_sigma(f)
     label = f"{fid} {f.name_zh}".strip()
     before = len(ctx.entries)
     _gas_entries(ctx, proc, stage, kind, label, gas_kg, f, prim, sigma, where)

@@ -89,6 +89,9 @@ class ProductSystem:
         Factory-inventory allocation section (see :mod:`carbon.product.factory`).
     gwp_set : str
         GWP set named in the file (``MOENV-2024`` unless given).
+    factor_uncertainty : dict
+        ``{factor id: 95 % half-width [%]}`` for library factors without an interval
+        (drawn once per factor, shared by every exchange and product that uses it).
     cutoff_threshold : float
         Share of the total below which an included flow is listed in the cut-off check.
     file : str
@@ -107,3 +110,4 @@ class ProductSystem:
     file: str = ""
     base_dir: str = "."
     meta: dict = field(default_factory=dict)
+    factor_uncertainty: dict = field(default_factory=dict)

@@ -138,6 +138,33 @@ def _table(rows, sheet: str, file: str, first_row: int, problems: list[Problem])
     return frame.reset_index(drop=True)
 
 
+def _expand_supplier(rows: list[dict], file: str, base_dir, problems: list[Problem]) -> list[dict]:
+    """Rows of ``factors`` that point at a supplier file (``pact: F.json`` or ``cbam: F.xlsx, good: G``,
+    or a ``source`` of ``pact:F`` / ``cbam:F#G``) become full factor rows."""
+    from carbon.product.pact import factor_from_cbam, factor_from_pact
+
+    out = []
+    for i, r in enumerate(rows, start=1):
+        r = dict(r)
+        src = str(r.get("source") or "")
+        pact = r.pop("pact", None) or (src[5:] if src.startswith("pact:") else None)
+        cb = r.pop("cbam", None) or (src[5:].split("#")[0] if src.startswith("cbam:") else None)
+        good = r.pop("good", None) or (src.split("#", 1)[1] if src.startswith("cbam:") and "#" in src else None)
+        try:
+            if pact:
+                path = Path(pact) if Path(pact).is_absolute() else Path(base_dir) / pact
+                r = {**factor_from_pact(path, r.get("factor_id")), **{k: v for k, v in r.items() if not _blank(v) and k != "source"}}
+            elif cb:
+                path = Path(cb) if Path(cb).is_absolute() else Path(base_dir) / cb
+                r = {**factor_from_cbam(path, str(good), r.get("factor_id")), **{k: v for k, v in r.items() if not _blank(v) and k != "source"}}
+        except InputError as err:
+            problems += [Problem(f"{q.message}", file=file, sheet="factors", row=i, column="source", hint=q.hint) for q in err.problems]
+        except (OSError, ValueError) as err:
+            problems.append(Problem(f"cannot read the supplier file: {err}", file=file, sheet="factors", row=i, column="source"))
+        out.append(r)
+    return out
+
+
 def _product(d: dict, sheet: str, file: str, row: int | None, problems: list[Problem], keys_rows: dict | None = None) -> Product | None:
     def where(k):
         return {"file": file, "sheet": sheet, "row": (keys_rows or {}).get(k, row), "column": k if keys_rows is None else "value"}
@@ -197,7 +224,7 @@ def from_dict(data: dict, file: str = "<dict>", base_dir: str | Path = ".") -> P
     problems: list[Problem] = []
     if not isinstance(data, dict):
         raise InputError([Problem("the file is not a mapping of keys (product, processes, exchanges …).", file=file)])
-    known = {"product", "products", "processes", "exchanges", "transport", "allocation", "factors", "factory", "gwp_set", "cutoff_threshold"}
+    known = {"factor_uncertainty", "product", "products", "processes", "exchanges", "transport", "allocation", "factors", "factory", "gwp_set", "cutoff_threshold"}
     for k in data:
         if k not in known:
             problems.append(Problem(f"unknown key '{k}'.", file=file, hint=f"Keys are: {', '.join(sorted(known))}."))
@@ -217,10 +244,18 @@ def from_dict(data: dict, file: str = "<dict>", base_dir: str | Path = ".") -> P
         if not isinstance(rows, list):
             problems.append(Problem(f"'{key}' must be a list of rows.", file=file, sheet=key))
             rows = []
+        if key == "factors":
+            rows = _expand_supplier(rows, file, base_dir, problems)
         tables[key] = _table(rows, key, file, 1, problems)
     gwp = data.get("gwp_set") or head.get("gwp_set") or "MOENV-2024"
     thr = data.get("cutoff_threshold", head.get("cutoff_threshold", 0.01))
-    return _finish(products, tables, data.get("factory"), str(gwp), thr, file, base_dir, problems)
+    fu = data.get("factor_uncertainty") or {}
+    if not isinstance(fu, dict) or not all(isinstance(v, int | float) and v >= 0 for v in fu.values()):
+        problems.append(Problem("'factor_uncertainty' must map factor ids to a 95 % half-width in percent (≥ 0).", file=file, sheet="factor_uncertainty", hint="e.g. {tw-cfp/xian-cai-pan-yuan: 10}"))
+        fu = {}
+    out = _finish(products, tables, data.get("factory"), str(gwp), thr, file, base_dir, problems)
+    out.factor_uncertainty = {str(k): float(v) for k, v in fu.items()}
+    return out
 
 
 def _finish(products, tables, factory, gwp, thr, file, base_dir, problems) -> ProductSystem:
@@ -296,6 +331,10 @@ def _read_book(p: Path) -> ProductSystem:
         body = raw.iloc[1:].copy()
         body.columns = [str(c) for c in raw.iloc[0]]
         body = body.loc[:, [not str(c).startswith(("nan", "#")) for c in body.columns]]
+        if key == "factors":
+            hm = _header_map("factors")
+            body.columns = [hm.get(str(c).strip().lower(), hm.get(str(c).strip(), str(c).strip())) for c in body.columns]
+            body = pd.DataFrame(_expand_supplier([{k: (None if _blank(v) else v) for k, v in r.items()} for r in body.to_dict("records")], file, p.parent, problems))
         tables[key] = _table(body, key, file, 2, problems)
     for _, r in tables.pop("products").iterrows():
         p1 = _product({"boundary": vals.get("boundary"), **{k: r[k] for k in COLUMNS["products"]}}, "products", file, int(r["_row"]), problems)

@@ -216,7 +216,7 @@ class ProductResult:
         for j, r in mine.iterrows():
             runs = self.s[j]
             lines.append(f"  output {r['product']}: {r['amount']:g} {r['unit']} per run × {runs:.6g} runs; allocation share {r['share']:.4g}")
-        e = c[c["process"] == process]
+        e = c[(c["process"] == process) & (c["runs"] != 0)]
         for x in e.itertuples():
             if isinstance(x.factor_value, float) and np.isfinite(x.factor_value):
                 how = f"{x.activity:.6g} {x.activity_unit} × {x.factor_value:g} {x.factor_unit} [{x.factor_id}, {x.dataset} {x.edition}]"
@@ -229,7 +229,7 @@ class ProductResult:
         for j in mine.index:
             col = A.getcol(j).tocoo()
             for i, a in zip(col.row, col.data, strict=True):
-                if i != j and a < 0:
+                if i != j and a < 0 and self.s[j] != 0:
                     q = -a * self.s[j]
                     lines.append(f"  input {cols.at[i, 'product']}: {q:.6g} {cols.at[i, 'unit']} × {self.h[i]:.6g} kg CO2e/{cols.at[i, 'unit']} (upstream, solved exactly) = {q * self.h[i]:.6g} kg CO2e")
         tot = float(e["kgco2e"].sum())
