@@ -108,7 +108,7 @@ def _custom_registry(system: ProductSystem, registry: FactorRegistry, problems: 
         except UnitError as err:
             problems.append(Problem(str(err), **where, column="unit"))
             continue
-        rows.append({"factor_id": fid_ok, "name_zh": r["name"] or fid, "gas": r["gas"], "value": r["value"], "unit": r["unit"],
+        rows.append({"factor_id": fid_ok, "name_zh": r["name"] or "", "gas": r["gas"], "value": r["value"], "unit": r["unit"],
                      "kind": "product", "source_ref": r["source"] or f"{system.file}, sheet 'factors', row {int(r['_row'])}", "note": r["supplier"]})
         extra[fid_ok] = {"primary": is_true(r["primary"]) if r["primary"] is not None else bool(r["supplier"]),
                          "data_quality": r["data_quality"], "uncertainty_pct": r["uncertainty_pct"], "supplier": r["supplier"], "alias": fid}
@@ -413,13 +413,13 @@ def compile_system(system: ProductSystem, *, gwp_set: str | None = None, registr
                 e["gwp"], e["co2e"] = r.gwp, e["kg"] * r.gwp
     for p in system.products:
         if p.reference_process not in product_col:
-            problems.append(Problem(f"reference_process '{p.reference_process}' of product '{p.name}' is not a process or co-product.", **p.where, column="reference_process", hint=did_you_mean(p.reference_process, product_col)))
+            problems.append(Problem(f"reference_process '{p.reference_process}' of product '{p.name}' is not a process or co-product.", **p.place("reference_process"), hint=did_you_mean(p.reference_process, product_col)))
         else:
             u = cols[product_col[p.reference_process]]["unit"]
             try:
                 multiplier(p.unit, u)
             except (UnitError, UnitMismatchError) as err:
-                problems.append(Problem(f"declared unit '{p.unit}' of '{p.name}' does not fit the output unit '{u}': {err}", **p.where, column="unit"))
+                problems.append(Problem(f"declared unit '{p.unit}' of '{p.name}' does not fit the output unit '{u}': {err}", **p.place("unit")))
     if problems:
         raise InputError(problems)
     n = len(cols)

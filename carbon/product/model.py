@@ -73,6 +73,14 @@ class Product:
     functional_unit: str | None = None
     where: dict = field(default_factory=dict)
 
+    def place(self, key: str) -> dict:
+        """File, sheet, row and column of one of the product's keys (for problems)."""
+        w = self.where
+        rows = w.get("rows") or {}
+        if rows:
+            return {"file": w.get("file"), "sheet": w.get("sheet"), "row": rows.get(key), "column": "value"}
+        return {"file": w.get("file"), "sheet": w.get("sheet"), "row": w.get("row"), "column": key}
+
 
 @dataclass
 class ProductSystem:

@@ -192,7 +192,7 @@ def _product(d: dict, sheet: str, file: str, row: int | None, problems: list[Pro
     return Product(
         name=str(d["name"]).strip(), reference_process=str(d["reference_process"]).strip(), amount=amount,
         unit=str(d["unit"]).strip(), boundary=boundary, functional_unit=d.get("functional_unit") or None,
-        where={"file": file, "sheet": sheet, "row": row},
+        where={"file": file, "sheet": sheet, "row": row, "rows": dict(keys_rows or {})},
     )
 
 
