@@ -123,7 +123,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--period", nargs=2, required=True, metavar=("START", "END"), help="reference period, ISO date-times, e.g. 2024-01-01T00:00:00Z 2025-01-01T00:00:00Z")
     s.add_argument("--fossil-carbon-content", dest="fossil_carbon_content", type=float, required=True, help="kg C per declared unit")
     s.add_argument("--biogenic-carbon-content", dest="biogenic_carbon_content", type=float, default=0.0, help="kg C per declared unit (default 0)")
-    s.add_argument("--cpc", default="", help="UN CPC code of the product")
+    s.add_argument("--cpc", required=True, help="UN CPC code of the product")
     s.add_argument("--packaging-included", dest="packaging_included", action="store_true")
     s.add_argument("--gwp-set", dest="gwp_set")
     s.add_argument("-o", "--output")

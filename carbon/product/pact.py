@@ -64,7 +64,7 @@ def to_pact(result, *, company_name: str, company_id: str, product_id: str, refe
     fossil_carbon_content, biogenic_carbon_content : float
         Carbon content of the product [kg C per declared unit].
     product_category_cpc : str
-        UN CPC code of the product (e.g. ``'42944'`` screws, nuts, of iron or steel).
+        UN CPC code of the product (required by PACT; look it up in the UN CPC v2.1 list).
     packaging_included : bool
         Whether packaging emissions are inside the footprint.
 
@@ -80,6 +80,8 @@ def to_pact(result, *, company_name: str, company_id: str, product_id: str, refe
     ar = _GWP_TO_AR.get(d["gwp_set"])
     if ar is None:
         raise InputError([Problem(f"GWP set {d['gwp_set']} is not allowed in PACT v2 (AR5 or AR6).", hint="Calculate with --gwp-set AR6 or AR5.")])
+    if not str(product_category_cpc).strip():
+        raise InputError([Problem("productCategoryCpc is required by PACT v2.", hint="Give the product's UN CPC code (--cpc).")])
     for u in (company_id, product_id):
         if not str(u).lower().startswith("urn:"):
             raise InputError([Problem(f"'{u}' is not a URN.", hint="e.g. urn:tw:tax-id:12345678 or urn:gtin:4712345678901.")])
