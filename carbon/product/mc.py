@@ -7,7 +7,7 @@ and one per technosphere input with an uncertainty.  Multipliers are lognormal w
 library factor's own interval).  Without technosphere uncertainty the LU factors are reused
 and an iteration is a matrix product; with it, each iteration is solved exactly again.
 
-For large systems with uncertain technosphere amounts, :func:`perturbed_solves` solves
+For large systems with uncertain technosphere amounts, :func:`matrix_monte_carlo` solves
 many ``A_k s = f`` by GMRES preconditioned with the LU factors of the mean matrix, to the
 same tolerance as a direct solve.
 
@@ -25,9 +25,10 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, gmres, splu
 
 from carbon.product.results import ProductResults
+from carbon.product.solve import Solver
 from carbon.units import multiplier
 
-__all__ = ["monte_carlo", "perturbed_solves"]
+__all__ = ["matrix_monte_carlo", "monte_carlo"]
 
 
 def _demands(res: ProductResults) -> np.ndarray:
@@ -86,7 +87,7 @@ def monte_carlo(res: ProductResults, iterations: int = 1000, seed: int | np.rand
         r, c = tech["row"].to_numpy(int), tech["col"].to_numpy(int)
         for k in range(n_it):
             A = sp.coo_matrix((np.r_[diag, -tech["amount"].to_numpy(float) * tmult[k]], (np.r_[np.arange(n), r], np.r_[np.arange(n), c])), shape=(n, n)).tocsc()
-            S = splu(A).solve(F).reshape(n, -1)
+            S = Solver(A).solve(F).reshape(n, -1)
             samples[k] = w[k] @ S[cols]
     names = [r.product.name for r in res.results]
     none = sorted({str(x) for x, s in zip(e["input"], fsig * 0 + esig + fsig, strict=True) if s == 0})
@@ -99,41 +100,62 @@ def monte_carlo(res: ProductResults, iterations: int = 1000, seed: int | np.rand
             "products": out, "without_uncertainty": none, "samples": samples}
 
 
-def perturbed_solves(lu, A_rows: np.ndarray, A_cols: np.ndarray, A_vals: np.ndarray, f: np.ndarray, *, rtol: float = 1e-12,
-                     maxiter: int = 200) -> tuple[np.ndarray, int]:
-    """Solve ``A s = f`` for a matrix with the same pattern as a factorised one.
+def matrix_monte_carlo(t_rows: np.ndarray, t_cols: np.ndarray, t_values: np.ndarray, t_sigma: np.ndarray, b_rows: np.ndarray,
+                       b_cols: np.ndarray, b_values: np.ndarray, b_sigma: np.ndarray, cf: np.ndarray, demand: np.ndarray,
+                       iterations: int, seed: int | np.random.Generator | None = None, *, rtol: float = 1e-10,
+                       solver: Solver | None = None) -> dict:
+    """Monte Carlo on a large system given as triplets (lognormal exchanges, median = value).
 
-    GMRES preconditioned by the LU factors ``lu`` of a nearby matrix (the mean
-    technosphere): a few LU back-substitutions instead of a new factorisation.
+    Each iteration draws every uncertain technosphere and biosphere exchange, then solves
+    ``A_k s = f`` by GMRES preconditioned with the LU factors of the median matrix (one
+    factorisation for all iterations) to a relative residual ``rtol``, and scores
+    ``cfᵀ B_k s``.  Where GMRES does not converge the iteration is solved directly.
 
     Parameters
     ----------
-    lu : scipy.sparse.linalg.SuperLU
-        Factors of the mean matrix.
-    A_rows, A_cols, A_vals : numpy.ndarray
-        COO triplets of the perturbed matrix.
-    f : numpy.ndarray
-        Demand.
-    rtol : float
-        Relative residual tolerance.
+    t_rows, t_cols, t_values, t_sigma : numpy.ndarray
+        Technosphere triplets (signed values: production positive, inputs negative) and
+        lognormal sigma (0 = fixed).
+    b_rows, b_cols, b_values, b_sigma : numpy.ndarray
+        Biosphere triplets (flow, process) [flow amount per run] and sigma.
+    cf : numpy.ndarray
+        Characterisation factor per flow [kg CO2e per flow unit].
+    demand : numpy.ndarray
+        Final demand ``f``.
 
     Returns
     -------
-    s : numpy.ndarray
-        Scaling vector.
-    info : int
-        Number of GMRES iterations (negative if it did not converge; then solved directly).
+    dict
+        ``scores`` (array), ``gmres_iterations`` (per draw), ``direct_fallbacks``.
     """
-    n = f.size
-    A = sp.csr_matrix((A_vals, (A_rows, A_cols)), shape=(n, n))
-    M = LinearOperator((n, n), matvec=lu.solve, dtype=float)
-    count = [0]
-
-    def cb(_):
-        count[0] += 1
-
-    x0 = lu.solve(f)
-    s, info = gmres(A, f, x0=x0, M=M, rtol=rtol, atol=0.0, restart=50, maxiter=maxiter, callback=cb, callback_type="pr_norm")
-    if info != 0:
-        return splu(A.tocsc()).solve(f), -count[0]
-    return s, count[0]
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    n = demand.size
+    A0 = sp.csc_matrix((t_values, (t_rows, t_cols)), shape=(n, n))
+    solver = solver or Solver(A0)
+    # fixed CSR pattern: data of A_k = values × draws, permuted once
+    key = sp.csr_matrix((np.arange(1, t_values.size + 1, dtype=float), (t_rows, t_cols)), shape=(n, n))
+    key.sum_duplicates()
+    pos = key.data.astype(np.int64) - 1
+    unc_t = np.flatnonzero(t_sigma > 0)
+    unc_b = np.flatnonzero(b_sigma > 0)
+    M = LinearOperator((n, n), matvec=solver.precondition, dtype=float)
+    scores = np.empty(iterations)
+    its = np.zeros(iterations, dtype=np.int64)
+    fallbacks = 0
+    x_prev = solver.solve(demand)
+    for k in range(iterations):
+        tv = t_values.copy()
+        tv[unc_t] *= np.exp(rng.standard_normal(unc_t.size) * t_sigma[unc_t])
+        bv = b_values.copy()
+        bv[unc_b] *= np.exp(rng.standard_normal(unc_b.size) * b_sigma[unc_b])
+        Ak = sp.csr_matrix((tv[pos], key.indices, key.indptr), shape=(n, n))
+        count = [0]
+        x, info = gmres(Ak, demand, x0=x_prev, M=M, rtol=rtol, atol=0.0, restart=40, maxiter=20,
+                        callback=lambda _r, c=count: c.__setitem__(0, c[0] + 1), callback_type="pr_norm")
+        if info != 0:
+            x = splu(Ak.T.tocsc(), permc_spec="COLAMD").solve(demand, trans="T")
+            fallbacks += 1
+        its[k] = count[0]
+        g = np.bincount(b_rows, weights=bv * x[b_cols], minlength=cf.size)
+        scores[k] = float(cf @ g)
+    return {"scores": scores, "gmres_iterations": its, "direct_fallbacks": fallbacks}

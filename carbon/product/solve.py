@@ -27,7 +27,7 @@ from carbon.errors import CalculationError
 __all__ = ["Solver", "explain_unsolvable"]
 
 
-def explain_unsolvable(A: sp.spmatrix, names: list[str]) -> list[str]:
+def explain_unsolvable(A: sp.spmatrix, names: list[str], note_unchecked: bool = False) -> list[str]:
     """Reasons, in words, why ``A s = f`` has no (non-negative) solution.
 
     Checks, in order: a process consuming at least as much of its own product as it
@@ -40,6 +40,8 @@ def explain_unsolvable(A: sp.spmatrix, names: list[str]) -> list[str]:
         Technosphere [product unit per run].
     names : list of str
         Name of the product of each column.
+    note_unchecked : bool
+        Also mention loops too large to check (used once a solve has failed).
     """
     A = sp.csc_matrix(A)
     d = A.diagonal()
@@ -54,7 +56,8 @@ def explain_unsolvable(A: sp.spmatrix, names: list[str]) -> list[str]:
     for k in np.flatnonzero(sizes > 1):
         idx = np.flatnonzero(labels == k)
         if idx.size > 400:
-            out.append(f"a loop of {idx.size} processes (e.g. {', '.join(repr(names[i]) for i in idx[:5])}) could not be checked in detail.")
+            if note_unchecked:
+                out.append(f"a loop of {idx.size} processes (e.g. {', '.join(repr(names[i]) for i in idx[:5])}) may need more than it makes (too large to check in detail).")
             continue
         sub = Z[idx][:, idx].toarray()
         rho = float(np.max(np.abs(np.linalg.eigvals(sub))))
@@ -90,18 +93,25 @@ class Solver:
         if reasons:
             raise CalculationError("The product system cannot be solved: " + " ".join(reasons))
         try:
-            self.lu = splu(self.A, permc_spec="COLAMD")
+            # factorise Aᵀ (CSC of Aᵀ = the rows of A) with COLAMD: on technosphere matrices
+            # this orders far better than COLAMD on A (10,000 synthetic processes: fill 0.53 M
+            # instead of 20 M non-zeros); solves of A use trans="T".
+            self.lu = splu(self.A.T.tocsc(), permc_spec="COLAMD", relax=20, panel_size=20)
         except RuntimeError as err:
-            reasons = explain_unsolvable(self.A, self.names) or ["the matrix is singular: some processes depend on each other so that no unique amount of each can be found."]
+            reasons = explain_unsolvable(self.A, self.names, note_unchecked=True) or ["the matrix is singular: some processes depend on each other so that no unique amount of each can be found."]
             raise CalculationError("The product system cannot be solved: " + " ".join(reasons)) from err
 
     def solve(self, f: np.ndarray) -> np.ndarray:
         """Scaling vector(s) ``s`` for demand(s) ``f`` (a vector or an ``n × k`` array)."""
-        s = self.lu.solve(np.asarray(f, dtype=float))
+        s = self.lu.solve(np.asarray(f, dtype=float), trans="T")
         if not np.all(np.isfinite(s)):
-            raise CalculationError("The product system cannot be solved: " + " ".join(explain_unsolvable(self.A, self.names) or ["the solution is not finite."]))
+            raise CalculationError("The product system cannot be solved: " + " ".join(explain_unsolvable(self.A, self.names, note_unchecked=True) or ["the solution is not finite."]))
         return s
 
     def intensities(self, c: np.ndarray) -> np.ndarray:
         """Footprint per unit of every column's product: ``h = A⁻ᵀ c`` (one transposed solve)."""
-        return self.lu.solve(np.asarray(c, dtype=float), trans="T")
+        return self.lu.solve(np.asarray(c, dtype=float))
+
+    def precondition(self, v: np.ndarray) -> np.ndarray:
+        """``A⁻¹ v`` with these factors (the preconditioner for perturbed matrices)."""
+        return self.lu.solve(v, trans="T")
