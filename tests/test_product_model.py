@@ -264,3 +264,15 @@ def test_monte_carlo_with_technosphere_uncertainty_matches_direct_solves():
     _ = rng.standard_normal((200, 2))  # exchange draws
     m = np.exp(rng.standard_normal((200, 1)) * np.log1p(0.3) / 1.959963984540054)[:, 0]
     assert np.allclose(out["samples"][:, 0], 2 * m * 6.0 + 0.5, rtol=1e-10)
+
+
+def test_figures():
+    from carbon.reporting.product import fig_hotspots, fig_stage_waterfall
+
+    r = calculate(read_product(EXAMPLE))[0]
+    fig = fig_stage_waterfall(r)
+    w = fig.data[0]
+    assert list(w.x) == ["原料取得", "製造", "合計 total"] and w.y[-1] == pytest.approx(r.total_kgco2e)
+    assert sum(w.y[:-1]) == pytest.approx(r.total_kgco2e)
+    hs = fig_hotspots(r, share=0.99)
+    assert hs.data[1].y[-1] >= 99.0 and hs.data[0].y[0] == pytest.approx(max(hs.data[0].y))

@@ -154,8 +154,10 @@ def _drivers(system, fac: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["product", "process", "annual_output", "hours", "value", "share", "per_run"])
 
 
-def factory_entries(system) -> tuple[pd.DataFrame, dict] | tuple[None, None]:
+def factory_entries(system, gwp_set: str | None = None) -> tuple[pd.DataFrame, dict] | tuple[None, None]:
     """Allocated factory records of a product system's ``factory`` section, per run of each process.
+
+    The inventory is calculated with ``gwp_set`` (the footprint's; the file's by default).
 
     Returns
     -------
@@ -172,7 +174,7 @@ def factory_entries(system) -> tuple[pd.DataFrame, dict] | tuple[None, None]:
     if not inv:
         raise InputError([Problem("factory section has no inventory file.", file=system.file, sheet="factory", column="inventory", hint="Name the inventory file (any file `carbon inventory calc` reads), relative to this file.")])
     path = Path(inv) if Path(inv).is_absolute() else Path(system.base_dir) / inv
-    rec, _res = inventory_records(path, system.gwp_set)
+    rec, _res = inventory_records(path, gwp_set or system.gwp_set)
     sel = np.ones(len(rec), bool)
     if fac.get("sources"):
         sel &= rec["source_id"].astype(str).isin([str(s) for s in fac["sources"]]).to_numpy()

@@ -297,9 +297,7 @@ def calculate(system: ProductSystem, *, gwp_set: str | None = None, registry: Fa
     CalculationError
         If the system cannot be solved, with the processes involved named.
     """
-    if gwp_set:
-        system.gwp_set = gwp_set
-    fent, fsum = factory_entries(system)
+    fent, fsum = factory_entries(system, gwp_set or system.gwp_set)
     comp = compile_system(system, gwp_set=gwp_set, registry=registry, factory_entries=fent)
     names = [f"{p} ({o})" if p != o else p for p, o in zip(comp.columns["process"], comp.columns["product"], strict=True)]
     solver = Solver(comp.A, names)
