@@ -150,3 +150,30 @@ def test_template_neutralises_nothing_to_formulas(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
     assert Path(path).stat().st_size > 0
+
+
+def test_workbook_with_factory_sheet(tmp_path):
+    """The workbook form of the factory section: keys on the product sheet, drivers on 'factory'."""
+    import shutil
+
+    import pandas as pd
+
+    from carbon.product.template import EXAMPLE
+
+    shutil.copy(ROOT / "examples" / "demo-factory.yaml", tmp_path / "factory.yaml")
+    path = tmp_path / "p.xlsx"
+    head = {**EXAMPLE["product"], "factory_inventory": "factory.yaml", "factory_basis": "shares", "factory_sources": "S08"}
+    with pd.ExcelWriter(path) as w:
+        pd.DataFrame([("key", "value"), *head.items()]).to_excel(w, sheet_name="product", index=False, header=False)
+        for k in ("processes", "exchanges", "transport", "allocation", "factors"):
+            pd.DataFrame(EXAMPLE[k]).to_excel(w, sheet_name=k, index=False)
+        pd.DataFrame([{"process": "成型", "annual_output": 500, "annual_output_unit": "t", "share": 0.25},
+                      {"product": "others", "share": 0.75}]).to_excel(w, sheet_name="factory", index=False)
+    base = calculate(from_dict({k: EXAMPLE[k] for k in EXAMPLE}))[0].total_kgco2e
+    r = calculate(read_product(path))[0]
+    f = r.to_dict()["factory"]
+    assert f["sources"] == ["S08"] and f["adds_up"]
+    assert f["allocated_tco2e"]["成型"] == pytest.approx(0.25 * f["factory_total_tco2e"])
+    # 25 % of S08 over 500 t, per kg, times the share of 成型's burden the screws keep (economic allocation)
+    share = 60 / (60 + 8 * 30 / 1000)
+    assert r.total_kgco2e == pytest.approx(base + 0.25 * f["factory_total_tco2e"] * 1000 / 500e3 * share, rel=1e-12)

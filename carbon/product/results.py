@@ -103,7 +103,14 @@ class ProductResult:
                 "below_threshold": small, "rule": CUTOFF_RULE}
 
     def primary_data_share(self) -> float:
-        """Share of the footprint computed from primary (site- or supplier-specific) data [-]."""
+        """Share of the footprint computed from primary (site- or supplier-specific) data [-].
+
+        Primary: direct emissions of the system's processes, allocated factory records (the
+        organisation's own activity data), and inputs whose factor is supplier-specific
+        (custom factor with a supplier or ``primary: yes``, PACT or CBAM imports); secondary:
+        library factors.  An exchange's ``primary`` column overrides.  Shares of absolute
+        contributions (PACT Methodology v2 §4.2.2 in spirit).
+        """
         c = self.contributions
         tot = c["kgco2e"].abs().sum()
         return float(c.loc[c["primary"].astype(bool), "kgco2e"].abs().sum() / tot) if tot else 0.0
