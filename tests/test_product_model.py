@@ -276,3 +276,30 @@ def test_figures():
     assert sum(w.y[:-1]) == pytest.approx(r.total_kgco2e)
     hs = fig_hotspots(r, share=0.99)
     assert hs.data[1].y[-1] >= 99.0 and hs.data[0].y[0] == pytest.approx(max(hs.data[0].y))
+
+
+def test_cradle_to_grave_use_and_end_of_life():
+    """Use phase = energy per use × uses; end of life = treatment shares × factors; recycling share cut off."""
+    d = system(product={"name": "tool", "reference_process": "life", "amount": 1, "unit": "item", "boundary": "cradle-to-grave"})
+    d["processes"] += [
+        {"name": "sell", "output_amount": 1, "output_unit": "item", "stage": "配送銷售"},
+        {"name": "use", "output_amount": 1, "output_unit": "item", "stage": "use"},
+        {"name": "eol", "output_amount": 1, "output_unit": "item", "stage": "end of life"},
+        {"name": "life", "output_amount": 1, "output_unit": "item", "stage": "使用"},
+    ]
+    d["factors"].append({"factor_id": "custom/landfill", "gas": "CO2e", "value": 0.1, "unit": "kg CO2e/kg"})
+    d["exchanges"] += [
+        {"process": "sell", "kind": "input", "input": "assemble", "amount": 0.5, "unit": "kg"},
+        {"process": "use", "kind": "input", "input": "custom/power", "amount": 0.02 * 500, "unit": "kWh", "note": "0.02 kWh per use × 500 uses"},
+        {"process": "eol", "kind": "input", "input": "custom/landfill", "amount": 0.3 * 0.5, "unit": "kg", "note": "30 % landfilled"},
+        {"process": "eol", "kind": "waste", "input": "recycling", "amount": 0.7 * 0.5, "unit": "kg"},
+        {"process": "life", "kind": "input", "input": "sell", "amount": 1, "unit": "item"},
+        {"process": "life", "kind": "input", "input": "use", "amount": 1, "unit": "item"},
+        {"process": "life", "kind": "input", "input": "eol", "amount": 1, "unit": "item"},
+    ]
+    d["transport"] = [{"process": "sell", "item": "to shop", "mass": 0.5, "mass_unit": "kg", "distance_km": 200, "mode": "tw-cfp/ying-ye-da-huo-che-chai-you-2022"}]
+    r = calculate(from_dict(d))[0].to_dict()
+    dist = 0.5 * 12.5 + 0.0005 * 200 * 0.131
+    assert r["by_stage"] == pytest.approx({"製造": 0.5 * 12.5, "使用": 5.0, "廢棄處理": 0.015, "配送銷售": 0.0005 * 200 * 0.131})
+    assert r["total_kgco2e"] == pytest.approx(dist + 5.0 + 0.015)
+    assert any("recycling" not in x["flow"] and "waste" in x["flow"] for x in r["cutoff"]["excluded"])
