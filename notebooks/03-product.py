@@ -108,7 +108,7 @@ comp = res.compiled
 h_direct = comp.c / comp.A.diagonal()  # each process's own burden per unit of its product
 A_off = -(comp.A - sp.diags(comp.A.diagonal())).tocsc()  # inputs between processes (positive)
 h = h_direct.copy()
-for k in range(60):  # h = c/diag + (A_off/diag)ᵀ h : one more round of the loop each time
+for _round in range(60):  # h = c/diag + (A_off/diag)ᵀ h : one more round of the loop each time
     h = h_direct + (A_off.multiply(1 / comp.A.diagonal()).T @ h)
 j = comp.product_col["熱處理"]
 print(f"geometric series after 60 rounds: {h[j]:.9f}; exact solve: {cat['熱處理']:.9f} kg CO2e/kg")
