@@ -159,3 +159,17 @@ def test_workbook_errors_name_sheet_row_column(tmp_path):
     # 成型 now makes litres: the declared unit 'kg' (sheet 產品, 4th key row, no header) no longer fits
     assert got == [("產品", 4, "value")], got
     assert "declared unit 'kg' of '螺絲 M8' does not fit the output unit '公升'" in str(err.value)
+
+
+def test_negative_amounts_needed_are_refused():
+    d = system()
+    d["exchanges"][1]["amount"] = -2000  # a negative input of 'part'
+    with pytest.raises(CalculationError, match=r"non-negative amounts: negative amounts of part would be needed"):
+        calculate(from_dict(d))
+
+
+def test_several_products_json_factors_are_records():
+    d = system()
+    d["products"] = [{"name": "part", "reference_process": "part", "amount": 1, "unit": "kg"}]
+    out = calculate(from_dict(d)).to_dict()
+    assert out["factors"] == [{"id": "custom/power", "dataset": "custom", "edition": "user"}, {"id": "custom/steel", "dataset": "custom", "edition": "user"}]

@@ -281,7 +281,7 @@ class ProductResults:
             return self.results[0].to_dict()
         first = self.results[0].to_dict()
         return {"gwp_set": first["gwp_set"], "products": [r.to_dict() for r in self.results],
-                "factors": sorted({(f["id"], f["dataset"], f["edition"]) for r in self.results for f in r.factors()}),
+                "factors": [{"id": i, "dataset": ds, "edition": ed} for i, ds, ed in sorted({(f["id"], f["dataset"], f["edition"]) for r in self.results for f in r.factors()}, key=str)],
                 "factory": self.factory}
 
 
@@ -315,6 +315,13 @@ def calculate(system: ProductSystem, *, gwp_set: str | None = None, registry: Fa
         F[j, k] = p.amount * multiplier(p.unit, comp.columns.at[j, "unit"])
     S = solver.solve(F)
     S = S.reshape(n, -1)
+    if (F >= 0).all() and (S < -1e-9 * max(1.0, float(np.abs(S).max()))).any():
+        from carbon.errors import CalculationError
+        from carbon.product.solve import explain_unsolvable
+
+        neg = [names[i] for i in np.flatnonzero((S < 0).any(axis=1))[:8]]
+        why = explain_unsolvable(comp.A, names, note_unchecked=True)
+        raise CalculationError("The product system cannot be solved with non-negative amounts: " + (" ".join(why) or f"negative amounts of {', '.join(neg)} would be needed; check loops and negative inputs."))
     h = solver.intensities(comp.c)
     res = [ProductResult(p, comp, S[:, k], h, fsum) for k, p in enumerate(system.products)]
     return ProductResults(comp, solver, res, h, fsum)
