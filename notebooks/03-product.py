@@ -39,10 +39,11 @@ except ImportError:  # run as a plain script without IPython
 
 import carbon
 from carbon.factors import FACTORS_DIR, load_registry
-from carbon.product import calculate, read_product
-from carbon.product.factory import inventory_records
+from carbon.formats.product import read_product
+from carbon.formats.product.pact import factor_from_pact, to_pact
+from carbon.formats.product.read import inventory_records
+from carbon.product import calculate
 from carbon.product.mc import monte_carlo
-from carbon.product.pact import factor_from_pact, to_pact
 
 ROOT = FACTORS_DIR.parent  # the repository carbon is installed from
 pd.set_option("display.width", 200)

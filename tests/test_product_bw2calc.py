@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from carbon.formats.product import from_dict
 from carbon.gwp import gwp_value
-from carbon.product import calculate, from_dict
+from carbon.product import calculate
 
 bw2calc = pytest.importorskip("bw2calc")
 bwp = pytest.importorskip("bw_processing")

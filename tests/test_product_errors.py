@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from carbon.errors import CalculationError, InputError
-from carbon.product import calculate, from_dict, read_product
+from carbon.formats.product import from_dict, read_product
+from carbon.product import calculate
 from tests.test_product_model import system
 
 
@@ -132,7 +133,7 @@ def test_unreadable_files(tmp_path):
 
 
 def test_workbook_errors_name_sheet_row_column(tmp_path):
-    from carbon.product.template import EXAMPLE
+    from carbon.formats.product.template import EXAMPLE
 
     ex = copy.deepcopy(EXAMPLE)
     path = tmp_path / "p.xlsx"

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from carbon.product import calculate, from_dict, read_product
-from carbon.product.pact import factor_from_cbam, factor_from_pact, to_pact
+from carbon.formats.product import from_dict, read_product
+from carbon.formats.product.pact import factor_from_cbam, factor_from_pact, to_pact
+from carbon.product import calculate
 from tests.test_product_model import EXAMPLE, ROOT, system
 
 PACT_DIR = ROOT / "factors" / "sources" / "pact"
@@ -158,7 +159,7 @@ def test_workbook_with_factory_sheet(tmp_path):
 
     import pandas as pd
 
-    from carbon.product.template import EXAMPLE
+    from carbon.formats.product.template import EXAMPLE
 
     shutil.copy(ROOT / "examples" / "demo-factory.yaml", tmp_path / "factory.yaml")
     path = tmp_path / "p.xlsx"

@@ -8,9 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from carbon.formats.product import from_dict, read_product
+from carbon.formats.product.read import inventory_records
 from carbon.gwp import gwp_value
-from carbon.product import calculate, from_dict, read_product
-from carbon.product.factory import allocate_inventory, inventory_records
+from carbon.product import calculate
+from carbon.product.factory import allocate_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "fastener-product.yaml"

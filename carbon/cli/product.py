@@ -8,7 +8,8 @@ from carbon.cli._common import print_json
 
 
 def _calc(a):
-    from carbon.product import calculate, read_product
+    from carbon.formats.product import read_product
+    from carbon.product import calculate
 
     return calculate(read_product(a.file), gwp_set=a.gwp_set)
 
@@ -47,7 +48,7 @@ def cmd_product_explain(a) -> int:
 
 
 def cmd_product_template(a) -> int:
-    from carbon.product.template import write_template
+    from carbon.formats.product.template import write_template
 
     out = write_template(a.output, lang=a.lang)
     print(f"wrote {out}")
@@ -71,7 +72,7 @@ def cmd_product_uncertainty(a) -> int:
 
 
 def cmd_product_pact(a) -> int:
-    from carbon.product.pact import to_pact
+    from carbon.formats.product.pact import to_pact
 
     res = _calc(a)
     r = res.results[0] if a.product is None else res[a.product]

@@ -13,34 +13,16 @@ the organisation's control); PAS 2050:2011 §8 (allocating facility-level data t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
 from carbon.units import multiplier
 
-__all__ = ["BASES", "allocate_inventory", "factory_entries", "inventory_records"]
+__all__ = ["BASES", "allocate_inventory", "factory_entries"]
 
 #: Allocation bases -> driver column of the factory's product table.
 BASES = {"mass": "annual_output", "hours": "hours", "value": "value", "shares": "share"}
-
-
-def inventory_records(path: str | Path, gwp_set: str) -> tuple[pd.DataFrame, object]:
-    """Calculate an inventory file (anything ``carbon inventory calc`` reads) and return its counted records.
-
-    Records of excluded sources are left out (they are not in the inventory total);
-    biogenic CO2 is kept with gas ``CO2_bio`` so that a footprint reports it separately.
-    """
-    from carbon.formats.project import read_project
-    from carbon.inventory import calculate
-
-    res = calculate(read_project(path), gwp_set=gwp_set)
-    rec = res.included.copy()
-    bio = rec["biogenic"].astype(bool).to_numpy() & (rec["gas"].astype(str).to_numpy() == "CO2")
-    rec["gas"] = np.where(bio, "CO2_bio", rec["gas"].astype(str))
-    return rec, res
 
 
 def _basis_of(rec: pd.DataFrame, basis: str, rules: list[dict]) -> np.ndarray:
@@ -157,7 +139,9 @@ def _drivers(system, fac: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame
 def factory_entries(system, gwp_set: str | None = None) -> tuple[pd.DataFrame, dict] | tuple[None, None]:
     """Allocated factory records of a product system's ``factory`` section, per run of each process.
 
-    The inventory is calculated with ``gwp_set`` (the footprint's; the file's by default).
+    The section's ``records_for(gwp_set)`` gives the factory's counted records (biogenic CO2 as
+    ``CO2_bio``); :func:`carbon.formats.product.read_product` sets it from the inventory file,
+    calculated with ``gwp_set`` (the footprint's; the file's by default).
 
     Returns
     -------
@@ -171,10 +155,12 @@ def factory_entries(system, gwp_set: str | None = None) -> tuple[pd.DataFrame, d
         return None, None
     problems: list[Problem] = []
     inv = fac.get("inventory")
-    if not inv:
-        raise InputError([Problem("factory section has no inventory file.", file=system.file, sheet="factory", column="inventory", hint="Name the inventory file (any file `carbon inventory calc` reads), relative to this file.")])
-    path = Path(inv) if Path(inv).is_absolute() else Path(system.base_dir) / inv
-    rec, _res = inventory_records(path, gwp_set or system.gwp_set)
+    records_for = fac.get("records_for")
+    if records_for is None:
+        msg = "factory section has no inventory." if not inv else "the factory inventory was not read."
+        hint = "Name the inventory file (any file `carbon inventory calc` reads), relative to this file, and read the product file with carbon.formats.product.read_product."
+        raise InputError([Problem(msg, file=system.file, sheet="factory", column="inventory", hint=hint)])
+    rec = records_for(gwp_set or system.gwp_set)
     sel = np.ones(len(rec), bool)
     if fac.get("sources"):
         sel &= rec["source_id"].astype(str).isin([str(s) for s in fac["sources"]]).to_numpy()

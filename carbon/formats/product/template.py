@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from carbon.formats.product.read import COLUMNS, PRODUCT_KEYS, SHEETS
 from carbon.product.build import ALLOCATION_METHODS
 from carbon.product.model import BOUNDARIES, EXCHANGE_KINDS, STAGES
-from carbon.product.read import COLUMNS, PRODUCT_KEYS, SHEETS
 
 __all__ = ["EXAMPLE", "write_template"]
 

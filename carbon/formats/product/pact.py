@@ -189,7 +189,7 @@ def factor_from_cbam(path: str | Path, good: str, factor_id: str | None = None) 
     Parameters
     ----------
     path : str or Path
-        Filled Commission template (v2.1.x), read with :func:`carbon.cbam.read_template`.
+        Filled Commission template (v2.1.x), read with :func:`carbon.formats.cbam_template.read_template`.
     good : str
         Name or CN code of the good in the template.
 
@@ -201,8 +201,9 @@ def factor_from_cbam(path: str | Path, good: str, factor_id: str | None = None) 
         upstream fuel supply and transport; the data-quality note says so.
     """
     import carbon.cbam as cbam
+    from carbon.formats.cbam_template import read_template
 
-    inp = cbam.read_template(path)
+    inp = read_template(path)
     res = cbam.calculate(inp)
     goods = list(res.goods)
     hit = [g for g in goods if good in (g.name, g.cn_code, g.process)]

@@ -141,7 +141,7 @@ def _table(rows, sheet: str, file: str, first_row: int, problems: list[Problem])
 def _expand_supplier(rows: list[dict], file: str, base_dir, problems: list[Problem]) -> list[dict]:
     """Rows of ``factors`` that point at a supplier file (``pact: F.json`` or ``cbam: F.xlsx, good: G``,
     or a ``source`` of ``pact:F`` / ``cbam:F#G``) become full factor rows."""
-    from carbon.product.pact import factor_from_cbam, factor_from_pact
+    from carbon.formats.product.pact import factor_from_cbam, factor_from_pact
 
     out = []
     for i, r in enumerate(rows, start=1):
@@ -258,6 +258,22 @@ def from_dict(data: dict, file: str = "<dict>", base_dir: str | Path = ".") -> P
     return out
 
 
+def inventory_records(path: str | Path, gwp_set: str) -> tuple[pd.DataFrame, object]:
+    """Calculate an inventory file (anything ``carbon inventory calc`` reads) and return its counted records.
+
+    Records of excluded sources are left out (they are not in the inventory total);
+    biogenic CO2 is kept with gas ``CO2_bio`` so that a footprint reports it separately.
+    """
+    from carbon.formats.project import read_project
+    from carbon.inventory import calculate
+
+    res = calculate(read_project(path), gwp_set=gwp_set)
+    rec = res.included.copy()
+    bio = rec["biogenic"].astype(bool).to_numpy() & (rec["gas"].astype(str).to_numpy() == "CO2")
+    rec["gas"] = np.where(bio, "CO2_bio", rec["gas"].astype(str))
+    return rec, res
+
+
 def _finish(products, tables, factory, gwp, thr, file, base_dir, problems) -> ProductSystem:
     procs = tables["processes"]
     for i, r in procs.iterrows():
@@ -285,6 +301,10 @@ def _finish(products, tables, factory, gwp, thr, file, base_dir, problems) -> Pr
     if factory is not None:
         factory = dict(factory)
         factory["products"] = _table(factory.get("products") or [], "factory", file, 1, problems)
+        inv = factory.get("inventory")
+        if inv and "records_for" not in factory:
+            path = Path(inv) if Path(inv).is_absolute() else Path(base_dir) / inv
+            factory["records_for"] = lambda gwp_set, _path=path: inventory_records(_path, gwp_set)[0]
     if problems:
         raise InputError(problems)
     return ProductSystem(

@@ -1,0 +1,10 @@
+"""Product-system files (YAML/JSON/workbook), the workbook template, and supplier data in and out
+(PACT v2 ProductFootprint, a supplier's CBAM Communication template).
+
+>>> from carbon.formats.product import read_product          # doctest: +SKIP
+>>> from carbon.product import calculate
+"""
+
+from carbon.formats.product.read import from_dict, read_product
+
+__all__ = ["from_dict", "read_product"]
