@@ -112,4 +112,5 @@ def _relabel(p: Problem, path: Path, shown: str) -> Problem:
     from dataclasses import replace
 
     msg = p.message.replace(str(path), shown).replace(str(path.parent), "")
-    return replace(p, file=shown if p.file else None, message=msg)
+    sheet = shown if p.sheet in (path.name, str(path)) else p.sheet  # a CSV's "sheet" is its file name
+    return replace(p, file=shown if p.file else None, sheet=sheet, message=msg)

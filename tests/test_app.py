@@ -178,7 +178,7 @@ def test_bad_upload_is_located_and_leaves_the_project_as_it_was(at):
     assert not at.exception, at.exception
     problems = frame(at, "where", "problem")
     text = " | ".join(problems["where"] + " " + problems["problem"])
-    assert "row 3, column 'iso_category'" in text and "'9.9' is not an ISO 14064-1 sub-category" in text
+    assert "bad.csv, sheet 'bad.csv', row 3, column 'iso_category'" in text and "'9.9' is not an ISO 14064-1 sub-category" in text
     assert "/tmp" not in text and "carbon-upload-" not in text
     assert the_store().info(before.id).version == before.version
     assert number(metrics(at)["總排放量 (t CO2e)"]) == pytest.approx(DEMO_TOTAL, abs=5e-4)
