@@ -10,6 +10,7 @@ from app_support.i18n import lang, t
 from app_support.inventory import (
     PROBLEM,
     TCO2E,
+    apply_editor_state,
     calculate_version,
     compare_sources,
     gas_table,
@@ -19,7 +20,6 @@ from app_support.inventory import (
     read_and_check,
     sources_column_config,
     sources_columns,
-    table_to_rows,
     typed_table,
 )
 from app_support.uploads import INVENTORY_SUFFIXES, MAX_UPLOAD_BYTES, read_upload
@@ -36,13 +36,29 @@ seen = state.seen_version(pid)
 if seen is not None and seen != ver and any(has_edits(st.session_state.get(f"{p}_{pid}_{seen}")) for p in ("inv_src", "inv_fac", "inv_org")):
     st.error(t("common.conflict", actual=ver, expected=seen))
 state.set_seen_version(pid, ver)
+SHOW_ALL = "inv_all_columns"
+SOURCE_COLS = sources_columns(doc, bool(st.session_state.get(SHOW_ALL)))
+FACILITY_COLS = [c.name for c in FACILITY_COLUMNS]
 
 
 def save(new_doc: dict, action: str = "edit") -> None:
     """Save the document on top of the version shown, then show the new version."""
-    if projects.save(info, {DOCUMENT_NAME: new_doc}, action=action) is not None:
-        st.rerun()
+    projects.save(info, {DOCUMENT_NAME: new_doc}, action=action)
     st.rerun()
+
+
+# pending table edits are saved before anything is drawn: one script run per edit
+_pending = {}
+for prefix, field, cols in (("inv_src", "sources", SOURCE_COLS), ("inv_fac", "facilities", FACILITY_COLS)):
+    edits = st.session_state.get(f"{prefix}_{pid}_{ver}")
+    if has_edits(edits):
+        _pending[field] = apply_editor_state(doc.get(field) or [], edits, cols)
+if _pending and any(_pending[f] != (doc.get(f) or []) for f in _pending):
+    new_info = projects.save(info, {DOCUMENT_NAME: {**doc, **_pending}})
+    if new_info is not None:
+        info, doc, ver = new_info, {**doc, **_pending}, new_info.version
+    else:
+        state.show_flash()
 
 
 # -- organisation and settings (saved on change) ---------------------------------------
@@ -82,24 +98,22 @@ if res is not None:
     m3.metric(t("inv.scope2"), f"{scopes.get('2', 0.0):,.3f}")
     m4.metric(t("inv.biogenic"), f"{res.biogenic_co2_t:,.3f}")
 
-tab_data, tab_res, tab_q, tab_x, tab_io = st.tabs([t("inv.tab.data"), t("inv.tab.results"), t("inv.tab.quality"), t("inv.tab.explain"), t("inv.tab.io")])
+# one section drawn at a time (a segmented control, not tabs: hidden tabs would still be drawn)
+SECTIONS = {"data": "inv.tab.data", "results": "inv.tab.results", "quality": "inv.tab.quality", "explain": "inv.tab.explain", "io": "inv.tab.io"}
+section = st.segmented_control(t("inv.section"), list(SECTIONS), format_func=lambda k: t(SECTIONS[k]), default="data", key="inv_section", label_visibility="collapsed") or "data"
 
 # -- data: facilities and sources ----------------------------------------------------
-with tab_data:
+if section == "data":
     st.subheader(t("inv.facilities"))
-    fcols = [c.name for c in FACILITY_COLUMNS]
+    fcols = FACILITY_COLS
     frows = doc.get("facilities") or []
     fcfg = {c.name: (c.zh if lang() == "zh-TW" else c.name) for c in FACILITY_COLUMNS}
     fkey = f"inv_fac_{pid}_{ver}"
-    fed = st.data_editor(typed_table(frows, fcols), key=fkey, num_rows="dynamic", hide_index=True, column_config=fcfg, width="stretch")
-    if has_edits(st.session_state.get(fkey)):
-        new_f = table_to_rows(fed, frows, fcols)
-        if new_f != frows:
-            save({**doc, "facilities": new_f})
+    st.data_editor(typed_table(frows, fcols), key=fkey, num_rows="dynamic", hide_index=True, column_config=fcfg, width="stretch")
 
     st.subheader(t("inv.sources"))
-    show_all = st.toggle(t("inv.all_columns"), key="inv_all_columns")
-    cols = sources_columns(doc, show_all)
+    st.toggle(t("inv.all_columns"), key=SHOW_ALL)
+    cols = SOURCE_COLS
     rows = doc.get("sources") or []
     table = typed_table(rows, cols)
     per_source = res.by_source if res is not None else {}
@@ -110,14 +124,10 @@ with tab_data:
     cfg[PROBLEM] = st.column_config.TextColumn(t("inv.col.problem"), disabled=True, width="medium")
     order = ([PROBLEM] if by_row else []) + cols[:2] + [TCO2E] + cols[2:]
     skey = f"inv_src_{pid}_{ver}"
-    edited = st.data_editor(table, key=skey, num_rows="dynamic", hide_index=True, column_config=cfg, column_order=order, width="stretch", height=min(38 * (len(table) + 2), 560))
-    if has_edits(st.session_state.get(skey)):
-        new_rows = table_to_rows(edited.drop(columns=[TCO2E, PROBLEM]), rows, cols)
-        if new_rows != rows:
-            save({**doc, "sources": new_rows})
+    st.data_editor(table, key=skey, num_rows="dynamic", hide_index=True, column_config=cfg, column_order=order, width="stretch", height=min(38 * (len(table) + 2), 560))
 
 # -- results ------------------------------------------------------------------------
-with tab_res:
+if section == "results":
     if res is None:
         st.info(t("common.no_results"))
     else:
@@ -139,7 +149,7 @@ with tab_res:
             st.dataframe(pd.DataFrame(res.exclusions()), hide_index=True, key="inv_exclusions")
 
 # -- quality and uncertainty -------------------------------------------------------
-with tab_q:
+if section == "quality":
     if res is not None:
         dq, unc = res.data_quality, res.uncertainty
         c1, c2 = st.columns(2)
@@ -165,7 +175,7 @@ with tab_q:
             st.plotly_chart(mc_state[3], key="inv_mc_hist")
 
 # -- explain and compare ---------------------------------------------------------
-with tab_x:
+if section == "explain":
     if res is not None:
         ids = list(pd.unique(res.records["source_id"].astype(str)))
         sid = st.selectbox(t("inv.explain"), ids, key="inv_explain")
@@ -173,14 +183,14 @@ with tab_x:
             st.code(res.explain(sid), language=None)
         st.subheader(t("inv.compare"))
         others = [g for g in gwp_sets() if g != res.gwp_set]
-        other = st.selectbox(t("inv.compare_gwp"), others, key="inv_compare_gwp")
-        res_b, _p = calculate_version(info, doc, gwp_set=other)
+        other = st.selectbox(t("inv.compare_gwp"), [None, *others], format_func=lambda g: "—" if g is None else g, key="inv_compare_gwp")
+        res_b = calculate_version(info, doc, gwp_set=other)[0] if other else None
         if res_b is not None:
             st.markdown(t("inv.compare_total", a=res.total_tco2e, b=res_b.total_tco2e, d=res_b.total_tco2e - res.total_tco2e))
             st.dataframe(compare_sources(res, res_b).rename(columns={"a": res.gwp_set, "b": other}), hide_index=True, key="inv_compare_table")
 
 # -- import and export --------------------------------------------------------------
-with tab_io:
+if section == "io":
     up = st.file_uploader(t("inv.import"), type=[s.lstrip(".") for s in INVENTORY_SUFFIXES], key="inv_upload", max_upload_size=MAX_UPLOAD_BYTES // (1024 * 1024))
     done = st.session_state.setdefault(state.PROCESSED_UPLOADS, set())
     if up is not None and up.file_id not in done:
@@ -201,7 +211,7 @@ with tab_io:
         if outcome[2]:
             st.error(t("common.problems"))
             st.dataframe(problems_table(list(outcome[2])), hide_index=True, key="inv_upload_problems")
-    st.download_button(t("inv.export_workbook"), exports.workbook_xlsx(doc), file_name="carbon-inventory.xlsx", key="dl_workbook")
+    st.download_button(t("inv.export_workbook"), lambda: exports.workbook_xlsx(doc), file_name="carbon-inventory.xlsx", key="dl_workbook")
     if res is not None:
         st.download_button(t("inv.export_records"), lambda: exports.records_csv(res.records), file_name="records.csv", mime="text/csv", key="dl_records")
         st.download_button(t("inv.export_moenv"), lambda: exports.moenv_xlsx(res.project, res), file_name="moenv-inventory.xlsx", key="dl_moenv")

@@ -13,7 +13,11 @@ def factor_registry():
     return load_registry()
 
 
+INVENTORY_DATASETS = ("moenv-2024", "moenv-6.0.4", "tw-grid", "ipcc-2006", "tw-cfp", "carbon")
+
+
 @st.cache_data(show_spinner=False)
 def factor_ids() -> list[str]:
-    """Every library factor id, sorted (drop-down options)."""
-    return sorted(factor_registry().ids())
+    """Library factor ids an inventory source can use, sorted (drop-down options; CBAM tables left out)."""
+    reg = factor_registry()
+    return sorted(i for d in INVENTORY_DATASETS if d in reg.datasets() for i in reg.ids(d))

@@ -112,6 +112,7 @@ TEXT: dict[str, dict[str, str]] = {
     "proj.example_name": {"zh-TW": "範例工廠 (範例螺絲)", "en": "Demo factory (fasteners)"},
     "proj.blank_name": {"zh-TW": "新的盤查", "en": "New inventory"},
     # inventory
+    "inv.section": {"zh-TW": "顯示", "en": "Show"},
     "inv.tab.data": {"zh-TW": "盤查資料", "en": "Inventory data"},
     "inv.tab.results": {"zh-TW": "結果", "en": "Results"},
     "inv.tab.quality": {"zh-TW": "數據品質與不確定性", "en": "Data quality and uncertainty"},

@@ -91,7 +91,12 @@ def _cell(v, kind: str):
         return None
     if isinstance(v, np.generic):
         v = v.item()
-    if kind in ("float", "int") and isinstance(v, float) and v.is_integer() and kind == "int":
+    if kind in ("float", "int") and isinstance(v, str):
+        try:
+            v = float(v.replace(",", ""))
+        except ValueError:
+            return v
+    if kind == "int" and isinstance(v, float) and v.is_integer():
         return int(v)
     if kind == "bool":
         return bool(v) or None  # unticked = not given
@@ -160,6 +165,34 @@ def problems_table(problems: list[Problem], file_label: str | None = None) -> pd
         where = Problem(p.message, file=file_label or p.file, sheet=p.sheet, row=p.row, column=p.column).where()
         rows.append({"where": where, "problem": p.message + (f" {p.hint}" if p.hint else "")})
     return pd.DataFrame(rows, columns=["where", "problem"])
+
+
+def apply_editor_state(rows: list[dict], editor_state: dict, columns: list[str]) -> list[dict]:
+    """Apply a data editor's pending edits (edited, added, deleted rows) to document rows.
+
+    Done before the editor is drawn, so an edit costs one script run, not two. Row
+    positions are those of the table the editor was given (one row per document row).
+    """
+    kinds = {c: _TYPES.get(c, "str") for c in columns}
+    out = [dict(r) for r in rows]
+    for pos, changes in (editor_state.get("edited_rows") or {}).items():
+        i = int(pos)
+        if 0 <= i < len(out):
+            for c, v in changes.items():
+                if c in kinds:
+                    v = _cell(v, kinds[c])
+                    if v is None:
+                        out[i].pop(c, None)
+                    else:
+                        out[i][c] = v
+    gone = {int(i) for i in editor_state.get("deleted_rows") or []}
+    out = [r for i, r in enumerate(out) if i not in gone]
+    for added in editor_state.get("added_rows") or []:
+        new = {c: _cell(v, kinds[c]) for c, v in added.items() if c in kinds}
+        new = {c: v for c, v in new.items() if v is not None}
+        if new:
+            out.append(new)
+    return out
 
 
 def has_edits(editor_state) -> bool:

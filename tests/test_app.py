@@ -48,6 +48,13 @@ def metrics(a: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in a.metric}
 
 
+def show(a: AppTest, section: str) -> AppTest:
+    """Choose a section of the inventory page (data, results, quality, explain, io)."""
+    a.segmented_control(key="inv_section").set_value(section).run()
+    assert not a.exception, a.exception
+    return a
+
+
 def frame(a: AppTest, *columns: str):
     """The first table on the page that has these columns (st.dataframe keys are not exposed)."""
     for d in a.dataframe:
@@ -161,7 +168,7 @@ def test_add_and_delete_rows(at):
 
 
 def test_upload_moenv_sample_gives_48925_715(at):
-    at.switch_page("app_pages/inventory.py").run()
+    show(at.switch_page("app_pages/inventory.py").run(), "io")
     at.file_uploader(key="inv_upload").set_value(("表單.ods", MOENV_SAMPLE.read_bytes(), "application/vnd.oasis.opendocument.spreadsheet")).run()
     assert not at.exception, at.exception
     assert metrics(at)["總排放量 (t CO2e)"] == "48,925.715"
@@ -171,7 +178,7 @@ def test_upload_moenv_sample_gives_48925_715(at):
 
 
 def test_bad_upload_is_located_and_leaves_the_project_as_it_was(at):
-    at.switch_page("app_pages/inventory.py").run()
+    show(at.switch_page("app_pages/inventory.py").run(), "io")
     before = the_store().list_projects()[0]
     bad = b"source_id,iso_category,activity_amount,activity_unit,factor_id\nA,1.1,-3,L,moenv-2024/diesel-stationary\nB,9.9,1,L,moenv-2024/diesel-stationary\n"
     at.file_uploader(key="inv_upload").set_value(("../../bad.csv", bad, "text/csv")).run()
@@ -194,7 +201,7 @@ def test_bad_upload_is_located_and_leaves_the_project_as_it_was(at):
     ],
 )
 def test_broken_files_give_a_message_never_a_traceback(at, name, data, expected):
-    at.switch_page("app_pages/inventory.py").run()
+    show(at.switch_page("app_pages/inventory.py").run(), "io")
     at.file_uploader(key="inv_upload").set_value((name, data, "application/octet-stream")).run()
     assert not at.exception, at.exception
     assert any(expected in e.value for e in at.error), [e.value for e in at.error]
@@ -267,6 +274,27 @@ def test_organisation_edit_is_saved(at):
     assert not at.exception, at.exception
     stored = json.loads(the_store().document(info.id, "inventory")[0])
     assert stored["organisation"]["reporting_year"] == "112"
+
+
+def test_results_quality_explain_and_compare_sections(at):
+    show(at.switch_page("app_pages/inventory.py").run(), "results")
+    assert len(at.get("plotly_chart")) == 4
+    show(at, "quality")
+    at.number_input(key="inv_mc_iter").set_value(5000).run()
+    at.button(key="inv_mc_run").click().run()
+    assert not at.exception, at.exception
+    mc = at.session_state["inv_mc_result"][2]
+    assert mc["iterations"] == 5000 and mc["p2_5_tco2e"] < DEMO_TOTAL < mc["p97_5_tco2e"]
+    show(at, "explain")
+    at.selectbox(key="inv_explain").set_value("S02").run()
+    working = at.code[0].value
+    assert "12.5 公秉" in working and "moenv-2024/diesel-stationary" in working and "GWP set: MOENV-2024" in working
+    at.selectbox(key="inv_compare_gwp").set_value("AR6").run()
+    assert not at.exception, at.exception
+    cmp_ = frame(at, "source_id", "MOENV-2024", "AR6")
+    assert set(cmp_["source_id"]) >= {"S01", "S08"}
+    s08 = cmp_[cmp_["source_id"] == "S08"].iloc[0]
+    assert s08["change"] == pytest.approx(0.0, abs=1e-9)  # grid factors are CO2e: no GWP in them
 
 
 # -- projects ---------------------------------------------------------------------

@@ -147,7 +147,8 @@ def edit_cell(page, grid, row: int, col: int, value: str, attempts: int = 4) -> 
 
 
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name).click()
+    """Choose a section of the inventory page."""
+    page.get_by_test_id("stButtonGroup").get_by_text(name, exact=True).click()
     wait_idle(page)
 
 
