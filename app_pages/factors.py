@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from app_support.cache import factor_registry
+from app_support.cache import factor_registry, factor_search
 from app_support.i18n import lang, t
 
 st.title(t("nav.factors"))
@@ -11,16 +11,12 @@ reg = factor_registry()
 c1, c2 = st.columns([3, 1])
 q = c1.text_input(t("fac.query"), value="柴油", key="fac_query")
 ds = c2.selectbox(t("fac.dataset"), ["*", *reg.datasets()], format_func=lambda d: t("fac.all") if d == "*" else d, key="fac_dataset")
-hits = reg.search(q, dataset=None if ds == "*" else ds, limit=200) if q.strip() else []
-if not hits:
+rows = factor_search(q.strip(), None if ds == "*" else ds, lang()) if q.strip() else []
+if not rows:
     st.info(t("fac.none"))
     st.stop()
-rows = [
-    {"id": f.id, "name": f.name_zh if lang() == "zh-TW" else f.name_en, "dataset": f.dataset, "edition": f.edition, "gases": ", ".join(f"{g} {v.value:g} {v.unit}" for g, v in f.gases.items())}
-    for f in hits
-]
 st.dataframe(pd.DataFrame(rows), hide_index=True, key="fac_results")
-fid = st.selectbox(t("fac.detail"), [f.id for f in hits], key="fac_pick")
+fid = st.selectbox(t("fac.detail"), [r["id"] for r in rows], key="fac_pick")
 f = reg.get(fid)
 d = f.to_dict()
 st.markdown(f"**{f.name_zh} / {f.name_en}** — `{f.id}`")

@@ -21,3 +21,19 @@ def factor_ids() -> list[str]:
     """Library factor ids an inventory source can use, sorted (drop-down options; CBAM tables left out)."""
     reg = factor_registry()
     return sorted(i for d in INVENTORY_DATASETS if d in reg.datasets() for i in reg.ids(d))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def factor_search(query: str, dataset: str | None, lang: str, limit: int = 200) -> list[dict]:
+    """Search the library (cached per query): one plain row per factor for the results table."""
+    hits = factor_registry().search(query, dataset=dataset, limit=limit)
+    return [
+        {
+            "id": f.id,
+            "name": f.name_zh if lang == "zh-TW" else f.name_en,
+            "dataset": f.dataset,
+            "edition": f.edition,
+            "gases": ", ".join(f"{g} {v.value:g} {v.unit}" for g, v in f.gases.items()),
+        }
+        for f in hits
+    ]
