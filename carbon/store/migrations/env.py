@@ -4,11 +4,10 @@ from alembic import context
 
 from carbon.store.models import Base
 
-config = context.config
 target_metadata = Base.metadata
 
 
-def run_migrations_online() -> None:
+def run_migrations_online(config) -> None:
     """Migrate over the connection :func:`carbon.store.upgrade` hands over."""
     connection = config.attributes["connection"]
     context.configure(
@@ -21,7 +20,17 @@ def run_migrations_online() -> None:
         context.run_migrations()
 
 
-if context.is_offline_mode():
-    msg = "the project store migrates online only (carbon.store.upgrade)."
-    raise RuntimeError(msg)
-run_migrations_online()
+def _running_config():
+    """Alembic's config while a migration runs; None when merely imported (e.g. doctest collection)."""
+    try:
+        return context.config
+    except AttributeError:
+        return None
+
+
+_config = _running_config()
+if _config is not None:
+    if context.is_offline_mode():
+        msg = "the project store migrates online only (carbon.store.upgrade)."
+        raise RuntimeError(msg)
+    run_migrations_online(_config)
