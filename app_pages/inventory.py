@@ -77,9 +77,12 @@ with st.expander(t("inv.org"), expanded=False):
     sets = list(gwp_sets())
     gwp = c2.selectbox(t("inv.org.gwp"), sets, index=sets.index(doc.get("gwp_set")) if doc.get("gwp_set") in sets else 0, key=f"inv_org_gwp_{pid}_{ver}")
     rounding = c3.selectbox(t("inv.org.rounding"), ["exact", "moenv"], index=["exact", "moenv"].index(settings.get("rounding", "exact")), key=f"inv_org_rounding_{pid}_{ver}")
-new_org = {**org, "name": name.strip() or org.get("name"), "tax_id": tax_id.strip() or None, "reporting_year": year.strip() or None, "boundary_approach": boundary}
-new_org = {k: v for k, v in new_org.items() if v not in (None, "")}
-if new_org != {k: v for k, v in org.items() if v not in (None, "")} or gwp != doc.get("gwp_set") or rounding != settings.get("rounding", "exact"):
+typed = {"name": name, "tax_id": tax_id, "reporting_year": year}
+changed = {k: v.strip() for k, v in typed.items() if v.strip() != str(org.get(k) or "")}
+if boundary != org.get("boundary_approach", "operational_control"):
+    changed["boundary_approach"] = boundary
+if changed or gwp != (doc.get("gwp_set") if doc.get("gwp_set") in sets else sets[0]) or rounding != settings.get("rounding", "exact"):
+    new_org = {k: v for k, v in {**org, **changed}.items() if v not in (None, "")}
     save({**doc, "organisation": new_org, "gwp_set": gwp, "settings": {**settings, "rounding": rounding}})
 
 res, problems = calculate_version(info, doc)
@@ -211,10 +214,13 @@ if section == "io":
         if outcome[2]:
             st.error(t("common.problems"))
             st.dataframe(problems_table(list(outcome[2])), hide_index=True, key="inv_upload_problems")
-    st.download_button(t("inv.export_workbook"), lambda: exports.workbook_xlsx(doc), file_name="carbon-inventory.xlsx", key="dl_workbook")
+    def logged(kind: str, fmt: str, filename: str, make):
+        return projects.logged_download(info, kind, fmt, filename, make, lang())
+
+    st.download_button(t("inv.export_workbook"), logged("workbook", "xlsx", "carbon-inventory.xlsx", lambda: exports.workbook_xlsx(doc)), file_name="carbon-inventory.xlsx", key="dl_workbook")
     if res is not None:
-        st.download_button(t("inv.export_records"), lambda: exports.records_csv(res.records), file_name="records.csv", mime="text/csv", key="dl_records")
-        st.download_button(t("inv.export_moenv"), lambda: exports.moenv_xlsx(res.project, res), file_name="moenv-inventory.xlsx", key="dl_moenv")
+        st.download_button(t("inv.export_records"), logged("records", "csv", "records.csv", lambda: exports.records_csv(res.records)), file_name="records.csv", mime="text/csv", key="dl_records")
+        st.download_button(t("inv.export_moenv"), logged("moenv-workbook", "xlsx", "moenv-inventory.xlsx", lambda: exports.moenv_xlsx(res.project, res)), file_name="moenv-inventory.xlsx", key="dl_moenv")
     else:
         st.caption(t("inv.export_unavailable"))
     st.download_button(t("inv.template"), lambda: exports.template_xlsx(lang()), file_name="carbon-inventory-template.xlsx", key="dl_template")

@@ -132,9 +132,30 @@ def _calculate(project_id: str, version: int, doc_text: str, gwp_set: str | None
 
     try:
         project = document_to_project(json.loads(doc_text), label=label)
-        return calculate(project, gwp_set=gwp_set, rounding=rounding, registry=factor_registry()), None
+        result = calculate(project, gwp_set=gwp_set, rounding=rounding, registry=factor_registry())
     except InputError as err:
         return None, list(err.problems)
+    if gwp_set is None:
+        _record_result(project_id, version, result)
+    return result, None
+
+
+def _record_result(project_id: str, version: int, result) -> None:
+    """Keep the result of a project version in the store (once per version): totals and what made them."""
+    from app_support.projects import store
+
+    s = store()
+    last = s.latest_result(project_id, "inventory")
+    if last is not None and last["project_version"] == version:
+        return
+    summary = {
+        "total_tco2e": result.total_tco2e,
+        "biogenic_co2_t": result.biogenic_co2_t,
+        "by_scope": result.by_scope,
+        "by_category": result.by_category,
+        "factor_editions": result.factor_editions,
+    }
+    s.save_result(project_id, version, "inventory", {"gwp_set": result.gwp_set, "rounding": result.rounding}, summary)
 
 
 def calculate_version(info, doc: dict, gwp_set: str | None = None):

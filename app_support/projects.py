@@ -116,3 +116,14 @@ def sidebar(info: ProjectInfo) -> None:
     if st.sidebar.button(t("common.undo"), key="side_undo"):
         undo(info)
         st.rerun()
+
+
+def logged_download(info: ProjectInfo, kind: str, fmt: str, filename: str, make, lang: str):
+    """A deferred download that, when clicked, builds the file and records it in the report history."""
+
+    def build() -> bytes:
+        data = make()
+        store().add_report(info.id, info.version, kind, fmt, lang, filename, data)
+        return data
+
+    return build

@@ -93,6 +93,9 @@ def test_first_start_opens_the_demo_factory_from_the_store(at):
     assert [p.name for p in projects] == ["範例工廠 (範例螺絲)"]
     at.switch_page("app_pages/inventory.py").run()
     assert number(metrics(at)["總排放量 (t CO2e)"]) == pytest.approx(DEMO_TOTAL, abs=5e-4)
+    kept = the_store().latest_result(projects[0].id, "inventory")  # the result is kept with the version that made it
+    assert kept["project_version"] == projects[0].version and kept["summary"]["total_tco2e"] == pytest.approx(DEMO_TOTAL, abs=5e-4)
+    assert kept["settings"] == {"gwp_set": "MOENV-2024", "rounding": "exact"}
 
 
 def test_home_quick_estimate_electricity_and_fee(at):
@@ -250,6 +253,22 @@ def test_exports_neutralise_formula_text_and_read_back():
         back = read_project(p)
     assert calculate(back).total_tco2e == pytest.approx(res.total_tco2e, rel=1e-12)
     assert back.sources.loc[0, "name"].startswith("'=")
+
+
+def test_downloads_are_kept_in_the_report_history(db):
+    from app_support import projects
+    from app_support.exports import records_csv
+
+    new_session()
+    s = the_store()
+    info = s.list_projects()[0]
+    from carbon.inventory import calculate
+    from carbon.store.documents import document_to_project
+
+    res = calculate(document_to_project(s.document(info.id, "inventory")[0]))
+    data = projects.logged_download(info, "records", "csv", "records.csv", lambda: records_csv(res.records), "zh-TW")()
+    assert data.decode("utf-8-sig").startswith("record_id,source_id,")
+    assert [(r["kind"], r["format"], r["filename"], r["size"], r["version"]) for r in s.reports(info.id)] == [("records", "csv", "records.csv", len(data), info.version)]
 
 
 def test_edit_from_a_stale_session_is_refused_not_overwritten(db):
