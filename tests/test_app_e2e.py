@@ -244,3 +244,46 @@ def test_upload_named_with_dot_dot_writes_nothing_outside_the_temporary_folder(s
     assert not any(server.tmp.rglob("*.csv"))  # the generated copy went with its temporary folder
     new = {p for p in server.base.rglob("*")} - before
     assert all(p.name.startswith("carbon.db") for p in new), new
+
+
+def test_projects_create_duplicate_delete_undo_and_a_download_that_opens(server, page, tmp_path):
+    from playwright.sync_api import expect
+
+    from carbon.store import Store
+
+    page.goto(server.url + "/projects")
+    wait_idle(page)
+    page.get_by_label("新專案名稱").fill("瀏覽器專案")
+    page.get_by_label("新專案名稱").press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="建立").click()
+    wait_idle(page)
+    expect(page.get_by_text("目前開啟：瀏覽器專案")).to_be_visible()
+    page.get_by_role("button", name="複製").click()
+    wait_idle(page)
+    expect(page.get_by_text("目前開啟：瀏覽器專案 (copy)")).to_be_visible()
+    page.get_by_role("button", name="刪除").click()
+    wait_idle(page)
+    store = Store(server.env["CARBON_DATABASE_URL"], migrate=False)
+    assert "瀏覽器專案 (copy)" not in [p.name for p in store.list_projects()]
+    page.get_by_role("button", name="復原刪除").click()
+    wait_idle(page)
+    assert "瀏覽器專案 (copy)" in [p.name for p in store.list_projects()]
+    page.screenshot(path=str(tmp_path / "projects.png"))
+
+    page.goto(server.url + "/inventory")
+    wait_idle(page)
+    open_tab(page, "匯入與匯出")
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="下載排放紀錄 (CSV)").click()
+    target = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(target)
+    import pandas as pd
+
+    records = pd.read_csv(target, encoding="utf-8-sig")
+    assert "外購電力" in set(records["source_name"])
+    counted = records[records["source_id"] != "S09"]  # S09 is excluded in the demo factory
+    assert counted["co2e_t"].sum() == pytest.approx(3367.2023318322, rel=1e-9)
+    info = [p for p in store.list_projects() if p.name == "瀏覽器專案 (copy)"][0]
+    assert [r["filename"] for r in store.reports(info.id)] == ["records.csv"]
+    store.close()
