@@ -57,6 +57,8 @@ def _edit_and_time(page, grid, row: int, col: int, value: str, before: str) -> f
     from playwright.sync_api import expect
 
     canvas = grid.get_by_test_id("data-grid-canvas")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     editor = page.locator("#portal input.gdg-input, #portal textarea.gdg-input")
     for attempt in range(4):
         wait_idle(page)
@@ -68,8 +70,10 @@ def _edit_and_time(page, grid, row: int, col: int, value: str, before: str) -> f
         page.keyboard.press("Enter")
         try:
             editor.wait_for(state="visible", timeout=3_000)
+            if not editor.is_enabled():  # a key press got lost while the grid re-rendered: a read-only cell
+                raise RuntimeError("read-only cell")
             break
-        except Exception:
+        except (PlaywrightTimeout, RuntimeError):
             if attempt == 3:
                 raise
             page.keyboard.press("Escape")

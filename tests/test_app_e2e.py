@@ -124,6 +124,8 @@ def metric(page, label: str) -> str:
 def edit_cell(page, grid, row: int, col: int, value: str, attempts: int = 4) -> None:
     """Type ``value`` into cell (row, col) of a data editor (0-based, visible columns)."""
     canvas = grid.get_by_test_id("data-grid-canvas")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     editor = page.locator("#portal input.gdg-input, #portal textarea.gdg-input")
     for attempt in range(attempts):
         wait_idle(page)
@@ -136,8 +138,10 @@ def edit_cell(page, grid, row: int, col: int, value: str, attempts: int = 4) -> 
         page.keyboard.press("Enter")
         try:
             editor.wait_for(state="visible", timeout=3_000)
+            if not editor.is_enabled():  # a key press got lost while the grid re-rendered: a read-only cell
+                raise RuntimeError("read-only cell")
             break
-        except Exception:
+        except (PlaywrightTimeout, RuntimeError):
             if attempt == attempts - 1:
                 raise
             page.keyboard.press("Escape")
