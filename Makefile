@@ -45,6 +45,7 @@ factors: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/inventory.py
 	$(PY) bench/uncertainty.py
+	$(PY) bench/app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
