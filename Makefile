@@ -25,10 +25,10 @@ run: $(STAMP)
 
 ## Debian packages the tests use (a real browser and CJK fonts), installed when missing
 sysdeps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-	  echo "installing chromium, fonts-noto-cjk and LibreOffice Calc (Debian)"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "installing chromium, fonts-noto-cjk, LibreOffice Calc and PostgreSQL (Debian)"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig libreoffice-calc-nogui >/dev/null; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig libreoffice-calc-nogui postgresql >/dev/null; \
 	fi
 
 ## run the whole suite
@@ -45,6 +45,7 @@ factors: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/inventory.py
 	$(PY) bench/uncertainty.py
+	$(PY) bench/app.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

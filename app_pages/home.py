@@ -1,33 +1,45 @@
-"""Home: what carbon is, and the example project's inventory."""
+"""Home: a two-minute quick estimate for the CEO class (in the spirit of 金好算)."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from app_support.cache import example_result
+from app_support.fee import THRESHOLD_T, fee_exposure
 from app_support.i18n import t
-from carbon.errors import CarbonError
+from app_support.quick import quick_estimate
 
 st.title(t("app.title"))
 st.caption(t("app.tagline"))
-st.subheader(t("home.example"))
-try:
-    res = example_result()
-except CarbonError as err:
-    st.error(str(err))
+st.write(t("home.intro"))
+c1, c2, c3 = st.columns(3)
+amounts = {
+    "electricity": c1.number_input(t("home.electricity"), min_value=0.0, value=1_200_000.0, step=10_000.0, key="quick_electricity"),
+    "diesel": c2.number_input(t("home.diesel"), min_value=0.0, value=20_000.0, step=1_000.0, key="quick_diesel"),
+    "gasoline": c3.number_input(t("home.gasoline"), min_value=0.0, value=8_000.0, step=1_000.0, key="quick_gasoline"),
+    "natural_gas": c1.number_input(t("home.natural_gas"), min_value=0.0, value=50_000.0, step=1_000.0, key="quick_natural_gas"),
+    "lpg": c2.number_input(t("home.lpg"), min_value=0.0, value=0.0, step=100.0, key="quick_lpg"),
+    "fuel_oil": c3.number_input(t("home.fuel_oil"), min_value=0.0, value=0.0, step=1_000.0, key="quick_fuel_oil"),
+}
+year = c1.text_input(t("home.year"), value="113", key="quick_year")
+est = quick_estimate(tuple(sorted(amounts.items())), year.strip())
+if est["problems"]:
+    st.error("\n".join(est["problems"]))
     st.stop()
-d = res.to_dict()
-st.markdown(f"**{d['organisation']}** — {d['reporting_year']} · {t('home.gwp')}: `{d['gwp_set']}`")
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(t("home.total"), f"{d['total_tco2e']:,.3f}")
-c2.metric(t("home.scope1"), f"{d['by_scope'].get('1', 0):,.3f}")
-c3.metric(t("home.scope2"), f"{d['by_scope'].get('2', 0):,.3f}")
-c4.metric(t("home.biogenic"), f"{d['biogenic_co2_t']:,.3f}")
-cat = pd.DataFrame({"category": list(d["by_subcategory"]), "tco2e": list(d["by_subcategory"].values())})
-fig = px.bar(cat, x="category", y="tco2e", template="plotly_white", labels={"category": "ISO 14064-1", "tco2e": "t CO2e"})
-st.subheader(t("home.by_category"))
-st.plotly_chart(fig, key="home_by_category")
-st.subheader(t("home.sources"))
-rows = [{"id": s["id"], "name": s["name"], "category": s["category"], "t CO2e": s["tco2e"], "excluded": s["excluded"]} for s in d["sources"]]
-st.dataframe(pd.DataFrame(rows), hide_index=True, key="home_sources")
-st.caption(t("home.editions") + ": " + ", ".join(f"{k} {v}" for k, v in d["factor_editions"].items()))
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(t("home.total"), f"{est['total']:,.1f}")
+m2.metric(t("home.scope1"), f"{est['scope1']:,.1f}")
+m3.metric(t("home.scope2"), f"{est['scope2']:,.1f}")
+fee = fee_exposure(est["scope1"] + est["scope2"])
+m4.metric(t("home.fee"), f"{fee:,.0f}")
+if est["scope1"] + est["scope2"] < THRESHOLD_T:
+    st.info(t("home.fee_none", total=est["scope1"] + est["scope2"]))
+else:
+    st.warning(t("home.fee_due", fee=fee))
+st.subheader(t("home.top3"))
+top = sorted(est["by_source"].items(), key=lambda kv: -kv[1])[:3]
+st.dataframe(
+    pd.DataFrame({t("home.source"): [t(f"home.fuel.{k}") for k, _ in top], "t CO2e": [round(v, 3) for _, v in top]}),
+    hide_index=True,
+    key="quick_top3",
+)
+st.caption(t("home.fee_ref"))
+st.success(t("home.next"))
