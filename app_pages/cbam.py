@@ -8,7 +8,7 @@ from app_support import projects
 from app_support.i18n import t
 from app_support.inventory import calculate_version, problems_table
 from app_support.uploads import CBAM_SUFFIXES, MAX_UPLOAD_BYTES, read_upload
-from carbon.cbam.engine import CATEGORY_CN
+from carbon.cbam.goods import CATEGORY_CN
 from carbon.errors import CarbonError
 
 st.title(t("nav.cbam"))

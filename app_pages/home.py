@@ -3,21 +3,22 @@
 import pandas as pd
 import streamlit as st
 
-from app_support.fee import THRESHOLD_T, fee_exposure
-from app_support.i18n import t
+from app_support.i18n import lang, t
 from app_support.quick import quick_estimate
+from carbon.estimate import ITEMS
 
 st.title(t("app.title"))
 st.caption(t("app.tagline"))
 st.write(t("home.intro"))
 c1, c2, c3 = st.columns(3)
+DEFAULTS = {"electricity": 1_200_000.0, "diesel_stationary": 20_000.0, "gasoline_vehicles": 8_000.0, "natural_gas": 50_000.0}
+en = lang() == "en"
 amounts = {
-    "electricity": c1.number_input(t("home.electricity"), min_value=0.0, value=1_200_000.0, step=10_000.0, key="quick_electricity"),
-    "diesel": c2.number_input(t("home.diesel"), min_value=0.0, value=20_000.0, step=1_000.0, key="quick_diesel"),
-    "gasoline": c3.number_input(t("home.gasoline"), min_value=0.0, value=8_000.0, step=1_000.0, key="quick_gasoline"),
-    "natural_gas": c1.number_input(t("home.natural_gas"), min_value=0.0, value=50_000.0, step=1_000.0, key="quick_natural_gas"),
-    "lpg": c2.number_input(t("home.lpg"), min_value=0.0, value=0.0, step=100.0, key="quick_lpg"),
-    "fuel_oil": c3.number_input(t("home.fuel_oil"), min_value=0.0, value=0.0, step=1_000.0, key="quick_fuel_oil"),
+    key: col.number_input(
+        f"{item.name_en if en else item.name_zh} ({item.unit}{' per year' if en else '/年'})",
+        min_value=0.0, value=DEFAULTS.get(key, 0.0), step=1_000.0, key=f"quick_{key}",
+    )
+    for (key, item), col in zip(ITEMS.items(), [c1, c2, c3] * 3, strict=False)
 }
 year = c1.text_input(t("home.year"), value="113", key="quick_year")
 est = quick_estimate(tuple(sorted(amounts.items())), year.strip())
@@ -28,16 +29,16 @@ m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("home.total"), f"{est['total']:,.1f}")
 m2.metric(t("home.scope1"), f"{est['scope1']:,.1f}")
 m3.metric(t("home.scope2"), f"{est['scope2']:,.1f}")
-fee = fee_exposure(est["scope1"] + est["scope2"])
+fee = est["fee"]["fee_ntd"] if est["fee"] else 0
 m4.metric(t("home.fee"), f"{fee:,.0f}")
-if est["scope1"] + est["scope2"] < THRESHOLD_T:
+if not est["fee"] or not est["fee"]["payer"]:
     st.info(t("home.fee_none", total=est["scope1"] + est["scope2"]))
 else:
     st.warning(t("home.fee_due", fee=fee))
 st.subheader(t("home.top3"))
-top = sorted(est["by_source"].items(), key=lambda kv: -kv[1])[:3]
+top = est["lines"][:3]
 st.dataframe(
-    pd.DataFrame({t("home.source"): [t(f"home.fuel.{k}") for k, _ in top], "t CO2e": [round(v, 3) for _, v in top]}),
+    pd.DataFrame({t("home.source"): [d["name_en" if en else "name_zh"] for d in top], "t CO2e": [round(d["tco2e"], 3) for d in top]}),
     hide_index=True,
     key="quick_top3",
 )

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import carbon.cbam as cbam
 from carbon.cbam.cost import cost_table
-from carbon.cbam.taiwan import installation_from_inventory
+from carbon.cbam.from_inventory import installation_from_inventory
+from carbon.formats.cbam_template import read_template, write_template
 
 ELIGIBLE = ("1.1", "1.3", "2.1")  # sub-categories build_installation converts (1.2 only with include_mobile)
 YEARS = range(2026, 2035)
@@ -41,7 +42,7 @@ def from_inventory(result, spec: dict):
 
 def read_cbam_file(path: Path):
     """A CBAM YAML or a Communication template, calculated: ``(CbamInput, CbamResult)``."""
-    inp = cbam.load_cbam_yaml(path) if path.suffix.lower() in (".yaml", ".yml", ".json") else cbam.read_template(path)
+    inp = cbam.load_cbam_yaml(path) if path.suffix.lower() in (".yaml", ".yml", ".json") else read_template(path)
     return inp, cbam.calculate(inp)
 
 
@@ -57,4 +58,4 @@ def costs(result, quantity_t: float, year: int, price_eur: float) -> tuple[dict,
 def template_bytes(inp, result) -> bytes:
     """The official Communication template filled with the installation's data."""
     with tempfile.TemporaryDirectory(prefix="carbon-cbam-") as d:
-        return Path(cbam.write_template(inp, result, Path(d) / "cbam.xlsx")).read_bytes()
+        return Path(write_template(inp, result, Path(d) / "cbam.xlsx")).read_bytes()

@@ -99,7 +99,7 @@ def test_first_start_opens_the_demo_factory_from_the_store(at):
 
 
 def test_home_quick_estimate_electricity_and_fee(at):
-    for k in ("diesel", "gasoline", "natural_gas", "lpg", "fuel_oil"):
+    for k in ("diesel_stationary", "gasoline_vehicles", "natural_gas", "lpg", "fuel_oil", "diesel_vehicles"):
         at.number_input(key=f"quick_{k}").set_value(0.0)
     at.number_input(key="quick_electricity").set_value(1_000_000.0).run()
     m = metrics(at)
@@ -114,10 +114,10 @@ def test_home_quick_estimate_electricity_and_fee(at):
 
 
 def test_language_switch_keeps_widget_values(at):
-    at.number_input(key="quick_diesel").set_value(12_345.0).run()
+    at.number_input(key="quick_diesel_stationary").set_value(12_345.0).run()
     at.selectbox(key="lang").set_value("en").run()
-    assert at.number_input(key="quick_diesel").value == 12_345.0
-    assert at.number_input(key="quick_diesel").label == "Diesel (公升 = litres per year)"
+    assert at.number_input(key="quick_diesel_stationary").value == 12_345.0
+    assert at.number_input(key="quick_diesel_stationary").label == "diesel (boilers, generators) (公升 per year)"
     assert "Estimated total (t CO2e)" in metrics(at)
 
 
@@ -376,10 +376,9 @@ def test_every_text_key_has_both_languages_and_every_used_key_exists():
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "t" and node.args and isinstance(node.args[0], ast.Constant):
                 used.add(node.args[0].value)
     assert used - set(TEXT) == set()
-    from app_support.quick import QUICK_SOURCES
     from carbon.inventory import BOUNDARY_APPROACHES
 
-    dynamic = {f"home.fuel.{k}" for k in QUICK_SOURCES} | {f"inv.boundary.{a}" for a in BOUNDARY_APPROACHES}
+    dynamic = {f"inv.boundary.{a}" for a in BOUNDARY_APPROACHES}
     assert dynamic - set(TEXT) == set()
     assert len(used) > 100
 
