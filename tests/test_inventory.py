@@ -89,9 +89,21 @@ def test_refrigerant_default_rates_and_blend():
     row = {"source_id": "R", "iso_category": "1.4", "method": "refrigerant", "gas": "R-410A", "activity_amount": 0, "activity_unit": "kg", "charge_kg": 100, "equipment_code": "4091"}
     r = calculate(project([row]), gwp_set="MOENV-2024")
     rec = r.records.iloc[0]
-    # 100 kg × 0.03 (6.0.4 example rate, 4091) × (1 − 0.80 recovery) = 0.6 kg R-410A × 1,923.5
-    assert rec["mass_t"] == pytest.approx(0.0006, rel=1e-12)
-    assert rec["co2e_t"] == pytest.approx(0.0006 * 1923.5, rel=1e-12)
+    # 100 kg × 0.03 (6.0.4 sheet 6 example 排放因子, 4091) × (1 − 0 abatement recovery) = 3 kg R-410A × 1,923.5
+    assert rec["mass_t"] == pytest.approx(0.003, rel=1e-12)
+    assert rec["co2e_t"] == pytest.approx(0.003 * 1923.5, rel=1e-12)
+
+
+def test_refrigerant_chiller_matches_library_factor():
+    """6.0.4 sheet 6 §五: charge × 排放因子 × (1 − 防治設備回收率 × 使用率); sheet 8's end-of-life recovery is not applied."""
+    row = {"source_id": "R", "iso_category": "1.4", "method": "refrigerant", "gas": "HFC-134a", "activity_amount": 300, "activity_unit": "kg", "charge_kg": 300, "equipment_code": "4092"}
+    by_method = calculate(project([row]), gwp_set="MOENV-2024").total_tco2e
+    via_factor = calculate(project([row | {"method": "factor", "charge_kg": None, "equipment_code": None, "factor_id": "moenv-6.0.4/refrigerant-leak-chillers"}]), gwp_set="MOENV-2024").total_tco2e
+    assert by_method == pytest.approx(35.1, rel=1e-12)  # 300 × 0.09 = 27 kg × GWP 1300
+    assert via_factor == pytest.approx(35.1, rel=1e-12)
+    abated = calculate(project([row | {"recovery_rate": 0.8, "recovery_use_rate": 0.5}]), gwp_set="MOENV-2024")
+    assert abated.total_tco2e == pytest.approx(300 * 0.09 * (1 - 0.8 * 0.5) * 1300 / 1000, rel=1e-12)
+    assert "防治設備回收率 0.8 × 使用率 0.5" in abated.explain("R")
 
 
 def test_septic_person_days_use_hours_per_day():

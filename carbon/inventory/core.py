@@ -291,7 +291,7 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     fid = pd.Series(map_distinct(src["factor_id"], _text_or_none), dtype=object)
     gas = pd.Series(map_distinct(src["gas"], _text_or_none), dtype=object)
     notes = pd.Series("", index=src.index, dtype=object)
-    for c in ("allocation", "carbon_content", "charge_kg", "leak_rate", "recovery_rate", "hours_per_day", "certificate_kwh", "heat_value"):
+    for c in ("allocation", "carbon_content", "charge_kg", "leak_rate", "recovery_rate", "recovery_use_rate", "hours_per_day", "certificate_kwh", "heat_value"):
         if src[c].dtype.kind != "f":
             src[c] = pd.to_numeric(src[c], errors="coerce")
     allow_negative = pd.Series(False, index=src.index)
@@ -356,26 +356,32 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
                 problem(int(i), "gas", f"a {m} source needs the gas (e.g. R-410A, HFC-134a, SF6).", "Fill column 'gas'.")
                 continue
         if m == "refrigerant" and pd.notna(src.at[i, "charge_kg"]):
-            leak, rec = src.at[i, "leak_rate"], src.at[i, "recovery_rate"]
-            if pd.isna(leak) or pd.isna(rec):
+            leak = src.at[i, "leak_rate"]
+            if pd.isna(leak):
                 d = _refrigeration_default(registry, src.at[i, "equipment_code"])
                 if d is None:
                     problem(
                         int(i),
                         "leak_rate",
-                        f"no leak/recovery rate and no default for equipment '{src.at[i, 'equipment_code']}'.",
-                        "Give leak_rate and recovery_rate, or an equipment code 4090–4097.",
+                        f"no leak rate and no default for equipment '{src.at[i, 'equipment_code']}'.",
+                        "Give leak_rate (kg per kg charge per year), or an equipment code 4090–4097.",
                     )
                     continue
-                if pd.isna(leak):
-                    leak = d[0]
-                    notes[i] += f"leak rate {leak:g} = {d[2]}; "
-                if pd.isna(rec):
-                    rec = d[1]
-                    notes[i] += f"recovery {rec:g} = {d[2]}; "
-            amount[i] = float(src.at[i, "charge_kg"]) * float(leak) * (1.0 - float(rec))
+                leak = d[0]
+                notes[i] += f"排放因子 (leak rate) {leak:g} = {d[1]}; "
+            rec, use = src.at[i, "recovery_rate"], src.at[i, "recovery_use_rate"]
+            rec = 0.0 if pd.isna(rec) else float(rec)
+            if pd.isna(use):
+                use = 1.0 if rec else 0.0
+                if rec:
+                    notes[i] += "abatement equipment use rate taken as 1 (in use all year); "
+            if not (0 <= rec <= 1 and 0 <= float(use) <= 1):
+                problem(int(i), "recovery_rate", "recovery and use rate of the abatement equipment are fractions 0–1.", "E.g. 0.9 for 90 %.")
+                continue
+            amount[i] = float(src.at[i, "charge_kg"]) * float(leak) * (1.0 - rec * float(use))
             unit[i] = "kg"
-            notes[i] += f"charge {src.at[i, 'charge_kg']:g} kg × leak {leak:g} × (1 − recovery {rec:g}); "
+            term = f"(1 − 防治設備回收率 {rec:g} × 使用率 {float(use):g})" if rec else "(no abatement equipment: recovery 0)"
+            notes[i] += f"charge {src.at[i, 'charge_kg']:g} kg × 排放因子 {leak:g} × {term} (6.0.4 sheet 6 §五); "
         if pd.isna(fid[i]):
             fid[i] = "carbon/emitted-as-is"
 
@@ -489,24 +495,27 @@ def _prepare(project: InventoryProject, registry: FactorRegistry) -> tuple[pd.Da
     return pd.DataFrame(cols), problems
 
 
-def _refrigeration_default(registry: FactorRegistry, code) -> tuple[float, float, str] | None:
-    """Default (leak rate, recovery rate, origin) for an equipment code 4090–4097.
+def _refrigeration_default(registry: FactorRegistry, code) -> tuple[float, str] | None:
+    """Default annual emission factor (leak rate) for an equipment code 4090–4097.
 
-    The 6.0.4 table's example operating rate (sheet 6) and the recovery efficiency
-    (sheet 8), as in the MOENV emission-factor method: EF = rate × (1 − recovery).
+    The 6.0.4 table's example 排放因子 of sheet 6 [kg refrigerant per kg charge per year].
+    Sheet 8's recovery efficiency is the end-of-life recovery of the refrigerant and is
+    not used for operating leaks: the emission-factor method's recovery term is the
+    factory's own abatement equipment (防治設備回收率 × 使用率), 0 unless stated.
+
+    References
+    ----------
+    .. [1] 環境部 溫室氣體排放係數管理表 6.0.4 版, sheet 6 逸散排放源 §五 冷媒 (排放係數法).
     """
     if code is None or pd.isna(code):
         return None
-    try:
-        t = registry.extra_table("moenv-6.0.4", "refrigeration_equipment.csv")
-    except Exception:
-        return None
+    t = registry.extra_table("moenv-6.0.4", "refrigeration_equipment.csv")
     key = str(code).strip().removesuffix(".0")
     hit = t[t["equipment_code"].astype(str) == key]
     if hit.empty:
         return None
     r = hit.iloc[0]
-    return float(r["example_factor_kg_per_kg_yr"]), float(r["recovery_efficiency_pct"]) / 100.0, f"moenv-6.0.4 equipment {key} ({r['name_zh']})"
+    return float(r["example_factor_kg_per_kg_yr"]), f"moenv-6.0.4 equipment {key} ({r['name_zh']})"
 
 
 def _septic_hours(registry: FactorRegistry) -> float | None:
