@@ -20,7 +20,7 @@ import pandas as pd
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
 from carbon.factors import PLACEHOLDER_GAS, FactorRegistry
 from carbon.gwp import gwp_values
-from carbon.schema import RECORD_COLUMNS, is_true
+from carbon.schema import RECORD_COLUMNS, is_true, yes_no
 from carbon.units import is_convertible, multiplier, parse_unit, split_factor_unit
 
 __all__ = ["PLACEHOLDER_GAS", "compute_records", "round_half_up"]
@@ -100,6 +100,85 @@ def _hv_multiplier(activity_unit: str, hv_unit: str, per_unit: str) -> float:
             f"('{per_unit}'). Give the heat value per {activity_unit} (e.g. kcal/{activity_unit})."
         )
         raise UnitMismatchError(msg) from err
+
+
+#: Notes of the CH4-kind and biogenic decisions (codes 1… in this order).
+_KIND_NOTES = (
+    "CH4 counted as fossil (fossil-fuel combustion rule)",
+    "CH4 counted as non-fossil (not fossil-fuel combustion)",
+    "CH4 counted as fossil (fossil process or fugitive methane)",
+    "CH4 counted as non-fossil (biomass fuel or biological treatment: the factor says so)",
+    "CO2 biogenic (biomass fuel: the factor says so), reported separately",
+)
+_FOSSIL_PROCESS = {"process", "fugitive"}
+
+
+def _yes_no_codes(values: pd.Series) -> np.ndarray:
+    """A yes/no column as 1 (yes), 0 (no) or -1 (blank: not said), one decision per distinct value."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    lut = np.array([-1 if yes_no(u) is None else int(bool(yes_no(u))) for u in uniq] + [-1], dtype=np.int8)
+    return lut[codes]
+
+
+def _classify_ch4_and_biogenic(
+    act: pd.DataFrame,
+    src: np.ndarray,
+    f_gas: np.ndarray,
+    gas_names: list[str],
+    f_kind: np.ndarray,
+    kind_u,
+    biomass_row: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decide per record whether CH4 is fossil and whether CO2 is biogenic.
+
+    The user's ``ch4_kind`` and ``biogenic`` win. Otherwise the factor decides: a biomass
+    fuel or biological-treatment factor (:attr:`carbon.factors.FactorRegistry.biomass`)
+    makes CO2 biogenic and CH4 non-fossil; fossil-fuel combustion, process and fugitive
+    CH4 is fossil; other CH4 (septic tanks, wastewater) is non-fossil.
+
+    Returns
+    -------
+    kind : numpy.ndarray of int8
+        0 not CH4, 1 fossil, 2 non-fossil.
+    biogenic : numpy.ndarray of bool
+        CO2 records reported apart from the total.
+    note_code : numpy.ndarray of int8
+        0 none, else 1 + index into ``_KIND_NOTES``.
+
+    References
+    ----------
+    .. [1] IPCC AR6 WG1 (2021), Ch. 7, Table 7.15 (fossil and non-fossil CH4).
+    .. [2] 2006 IPCC Guidelines, Vol. 2, Ch. 1, Table 1.1 (biomass fuels) and Ch. 2 §2.3.3.4
+       (biomass CO2 reported as an information item).
+    .. [3] ISO 14064-1:2018, 5.2.4 and Annex D (biogenic CO2 reported separately).
+    """
+    n, m = len(act), len(src)
+    gk = {g: k for k, g in enumerate(gas_names)}
+    kc, ku = pd.factorize(act["ch4_kind"], sort=False) if "ch4_kind" in act else (np.full(n, -1, dtype=np.intp), [])
+    k_lut = np.array([1 if str(x).strip() == "fossil" else 2 if str(x).strip() == "non_fossil" else 0 for x in ku] + [0], dtype=np.int8)
+    user_kind = k_lut[np.where(kc < 0, len(ku), kc)][src]
+    user_bio = (_yes_no_codes(act["biogenic"]) if "biogenic" in act else np.full(n, -1, dtype=np.int8))[src]
+    bio = np.where(user_bio >= 0, user_bio == 1, biomass_row)
+    combustion = np.array([k in _COMBUSTION for k in kind_u] + [False], dtype=bool)[f_kind]
+    fossil_process = np.array([k in _FOSSIL_PROCESS for k in kind_u] + [False], dtype=bool)[f_kind]
+    ch4 = f_gas == gk.get("CH4", -2)
+    kind = np.where(ch4, user_kind, 0).astype(np.int8)
+    note_code = np.zeros(m, dtype=np.int8)
+    undecided = ch4 & (kind == 0)
+    rules = (  # (mask, kind, note code): the first that applies decides
+        (undecided & biomass_row & (user_bio != 0), 2, 4),
+        (undecided & combustion & ~bio, 1, 1),
+        (undecided & fossil_process & ~bio, 1, 3),
+        (undecided, 2, 2),
+    )
+    for mask, k, code in rules:
+        sel = mask & (kind == 0)
+        kind[sel] = k
+        note_code[sel] = code
+    co2 = f_gas == gk.get("CO2", -2)
+    biogenic = co2 & bio
+    note_code[co2 & biomass_row & (user_bio < 0)] = 5
+    return kind, biogenic, note_code
 
 
 def compute_records(
@@ -332,23 +411,10 @@ def compute_records(
     hv_factor = np.where(needs_hv, rec_hv, 1.0)
     mass_t = (amount * alloc)[src] * hv_factor * conv * f_value * mass_mult_u[f_unit]
 
-    # CH4: fossil or not, decided explicitly (0 none, 1 fossil, 2 non_fossil)
+    # CH4 kind and biogenic CO2: the user's word, else the factor's (biomass fuel or not)
+    biomass_row = registry.biomass[frow]
+    kind, biogenic, note_code = _classify_ch4_and_biogenic(act, src, f_gas, gas_names, f_kind, kind_u, biomass_row)
     kinds = np.array([None, "fossil", "non_fossil"], dtype=object)
-    kc, ku = codes_of("ch4_kind")
-    k_lut = np.array([1 if x == "fossil" else 2 if x == "non_fossil" else 0 for x in ku] + [0], dtype=np.int8)
-    src_kind = k_lut[np.where(kc < 0, len(ku), kc)]
-    biogenic_src = _flags(act["biogenic"]) if "biogenic" in act else np.zeros(n, dtype=bool)
-    ch4 = f_gas == (gas_names.index("CH4") if "CH4" in gas_names else -2)
-    kind = np.where(ch4, src_kind[src], 0).astype(np.int8)
-    undecided = ch4 & (kind == 0)
-    combustion = np.array([k in _COMBUSTION for k in kind_u] + [False], dtype=bool)[f_kind]
-    rule_fossil = undecided & combustion & ~biogenic_src[src]
-    kind[rule_fossil] = 1
-    rule_non = undecided & ~rule_fossil
-    kind[rule_non] = 2
-    note_code = np.zeros(m, dtype=np.int8)
-    note_code[rule_fossil] = 1
-    note_code[rule_non] = 2
     gk = f_gas.astype(np.int64) * 3 + kind
     gk_codes, gk_uniq = _small_factorize(gk)
     gwp_u = np.array([gwp_values(np.array([gas_names[int(v) // 3]], dtype=object), gwp_set, np.array([kinds[int(v) % 3]], dtype=object))[0] for v in gk_uniq])
@@ -361,8 +427,6 @@ def compute_records(
         co2e_t = round_half_up(mass_t * gwp, 4)
     else:
         co2e_t = mass_t * gwp
-    co2_code = gas_names.index("CO2") if "CO2" in gas_names else -2
-    biogenic = biogenic_src[src] & (f_gas == co2_code)
 
     # uncertainty of the factor: the source's override, else the factor's interval
     ef_low = registry.values["ef_low_pct"][frow]
@@ -406,7 +470,7 @@ def compute_records(
     out["ch4_kind"] = cat(np.where(kind == 0, -1, kind - 1), ["fossil", "non_fossil"])
     out["ef_low_pct"] = ef_low
     out["ef_high_pct"] = ef_high
-    out["note"] = cat(note_code - 1, ["CH4 counted as fossil (fossil-fuel combustion rule)", "CH4 counted as non-fossil (not fossil-fuel combustion)"])
+    out["note"] = cat(note_code - 1, list(_KIND_NOTES))
     empty_text = pd.Categorical.from_codes(np.full(m, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
     ordered = {c.name: out[c.name] if c.name in out else (empty_text if c.dtype == "str" else np.full(m, np.nan)) for c in RECORD_COLUMNS}
     ordered["note"] = out["note"]

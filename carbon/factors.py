@@ -25,7 +25,7 @@ from carbon.errors import FactorNotFoundError, FactorTableError, did_you_mean, s
 from carbon.paths import FACTORS_DIR
 from carbon.units import split_factor_unit
 
-__all__ = ["FACTORS_DIR", "Factor", "FactorRegistry", "GasValue", "load_registry"]
+__all__ = ["FACTORS_DIR", "Factor", "FactorRegistry", "GasValue", "biomass_rows", "load_registry"]
 
 
 _STR_COLS = [
@@ -135,6 +135,31 @@ def _read_dataset(d: Path) -> tuple[pd.DataFrame, dict]:
     return df, meta
 
 
+#: Markers the dataset builders write in the note of biomass-fuel and biological-treatment rows.
+_BIOMASS_NOTE = r"biogenic fuel:|biomass fuel:|CO2 of ethanol is biogenic|for ethanol \(biogenic\)|biogenic CH4"
+_BIOMASS_NAME = r"^(?:Composting|Anaerobic digestion)\b"
+
+
+def biomass_rows(table: pd.DataFrame) -> np.ndarray:
+    """Which factor rows belong to a biomass fuel or a biological treatment of waste.
+
+    A biomass fuel's CO2 is biogenic (reported apart) and its CH4 non-fossil; the rule
+    reads the dataset builders' note markers ("biogenic fuel:", "biomass fuel:", ethanol,
+    "biogenic CH4") and the names of composting and anaerobic digestion rows.
+
+    References
+    ----------
+    .. [1] 2006 IPCC Guidelines, Vol. 2, Ch. 1, Table 1.1 (the biomass fuels: wood, black
+       liquor, charcoal, biogasoline, biodiesels, landfill/sludge/other biogas, municipal
+       wastes' biomass fraction) and Vol. 5, Ch. 4 (biological treatment of solid waste).
+    .. [2] ISO 14064-1:2018, 5.2.4 and Annex D.
+    """
+    note = table["note"].fillna("").astype(str) if "note" in table else pd.Series("", index=table.index)
+    name = table["name_en"].fillna("").astype(str) if "name_en" in table else pd.Series("", index=table.index)
+    hit = note.str.contains(_BIOMASS_NOTE, regex=True) | name.str.contains(_BIOMASS_NAME, regex=True)
+    return hit.to_numpy(dtype=bool)
+
+
 class FactorRegistry:
     """All loaded factor datasets; look up by id, search by name or code.
 
@@ -177,6 +202,7 @@ class FactorRegistry:
             for col in ("gas", "unit", "kind", "dataset", "edition", "source_ref")
         }
         self.values = {col: t[col].to_numpy(dtype=float) for col in ("value", "value_low", "value_high")}
+        self.biomass = biomass_rows(t)
         v, lo, hi = self.values["value"], self.values["value_low"], self.values["value_high"]
         with np.errstate(divide="ignore", invalid="ignore"):
             # the 95 % interval as positive percentages of the value, per factor row

@@ -26,6 +26,7 @@ __all__ = [
     "is_true",
     "map_distinct",
     "scope_of",
+    "yes_no",
 ]
 
 
@@ -130,6 +131,20 @@ TRUE_WORDS = frozenset({"true", "1", "1.0", "yes", "y", "是", "v", "✓", "x", 
 def is_true(value: object) -> bool:
     """Read a yes/no cell: ``True``, 1, "yes", "是", "✓" … are yes; blanks and anything else no."""
     return value is True or str(value).strip().lower() in TRUE_WORDS
+
+
+#: Cell texts read as an explicit "no" (a blank cell says nothing).
+FALSE_WORDS = frozenset({"false", "0", "0.0", "no", "n", "否", "f"})
+
+
+def yes_no(value: object) -> bool | None:
+    """Read a yes/no cell that may be left blank: yes → True, no → False, blank → None.
+
+    Yes is :func:`is_true`; a blank (None, NaN, empty text) says nothing; anything else is no.
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
+        return None
+    return is_true(value)
 
 
 def map_distinct(values, func) -> np.ndarray:

@@ -520,6 +520,30 @@ def check_604_blends(gwp: pd.DataFrame, blends: pd.DataFrame, errata: dict) -> t
     return sorted(zeros), evidence
 
 
+#: IPCC AR6 WG1 (Forster et al. 2021), Chapter 7, Table 7.15: GWP-100 of fossil and non-fossil
+#: methane. The openclimatedata CSV carries only the generic AR6 CH4 value (Table 7.SM.7).
+AR6_TABLE_7_15 = (
+    "IPCC AR6 WG1 (2021), Chapter 7 'The Earth's energy budget, climate feedbacks and climate sensitivity', "
+    "Table 7.15 (emission metrics for CH4-fossil and CH4-non fossil), GWP-100"
+)
+AR6_CH4_SPLIT = [
+    {
+        "gwp_set": "AR6",
+        "gas": "CH4_fossil",
+        "value": 29.8,
+        "source_ref": AR6_TABLE_7_15 + ", row CH4-fossil",
+        "note": "fossil methane (includes the CO2 from its oxidation); not in the openclimatedata CSV",
+    },
+    {
+        "gwp_set": "AR6",
+        "gas": "CH4_non_fossil",
+        "value": 27.0,
+        "source_ref": AR6_TABLE_7_15 + ", row CH4-non fossil",
+        "note": "non-fossil (biogenic) methane; not in the openclimatedata CSV",
+    },
+]
+
+
 def main() -> None:
     """Build factors/gwp/."""
     ar, names = read_ocd()
@@ -546,6 +570,7 @@ def main() -> None:
             "note": "non-fossil (biogenic) methane = the generic AR5 CH4 value, MOENV 附表四 甲烷",
         },
     ]
+    extra += AR6_CH4_SPLIT
     gwp = pd.concat([ar, pd.DataFrame(extra), ann, wb_rows], ignore_index=True)
     set_order = {"AR4": 0, "AR5": 1, "AR6": 2, "MOENV-2024": 3}
     gwp["_o"] = gwp["gwp_set"].map(set_order)
@@ -607,9 +632,13 @@ def main() -> None:
     }
     sections = {
         "absent": {
-            "AR6 CH4_fossil": "not built: the openclimatedata CSV gives one AR6 CH4 value (27.9, T7.SM.7) and no file in factors/sources has the AR6 Table 7.15 fossil/non-fossil split",
-            "AR6 CH4_non_fossil": "not built: see AR6 CH4_fossil",
             "AR4 CH4_fossil": "not built: AR4 gives no separate fossil value",
+        },
+        "ar6_ch4_split": {
+            "values": "AR6 CH4_fossil 29.8, CH4_non_fossil 27.0 (GWP-100)",
+            "source": AR6_TABLE_7_15,
+            "why": "the openclimatedata CSV gives one AR6 CH4 value (27.9, Table 7.SM.7, the generic CH4 row kept as such); "
+            "Table 7.15 splits fossil and non-fossil methane, the fossil value including the CO2 from its oxidation",
         },
         "blend_rules": {
             "zero_components": zero_components,

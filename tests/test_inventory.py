@@ -127,8 +127,40 @@ def test_bill_straddling_period_is_prorated():
 def test_biogenic_co2_separate():
     row = DIESEL | {"source_id": "B", "factor_id": "moenv-2024/biodiesel-stationary", "biogenic": True, "heat_value": 8000, "heat_value_unit": "kcal/L"}
     r = calculate(project([row, DIESEL]), gwp_set="MOENV-2024")
-    assert r.biogenic_co2_t > 0
-    assert r.total_tco2e == pytest.approx(r.records.loc[~r.records["biogenic"], "co2e_t"].sum())
+    tj_bio, tj_diesel = 1000 * 8000 * 4.1868e-9, 1000 * 8400 * 4.1868e-9  # L × kcal/L × TJ/kcal
+    assert r.biogenic_co2_t == pytest.approx(tj_bio * 70.8, rel=1e-12)  # 70,800 kg CO2/TJ
+    diesel = tj_diesel * (74.1 + 0.003 * 30 + 0.0006 * 265)  # fossil CH4 30 (MOENV 附表四)
+    bio_other = tj_bio * (0.003 * 28 + 0.0006 * 265)  # biomass CH4 is non-fossil: 28
+    assert r.total_tco2e == pytest.approx(diesel + bio_other, rel=1e-12)
+
+
+def test_biomass_factor_makes_co2_biogenic_and_ch4_non_fossil():
+    """#8.3: the factor decides when the user says nothing; explain says so; the user may override."""
+    wood = {"source_id": "W", "iso_category": "1.1", "activity_amount": 10.0, "activity_unit": "t", "factor_id": "moenv-2024/wood-stationary",
+            "heat_value": 4000, "heat_value_unit": "kcal/kg"}  # fmt: skip
+    tj = 10_000 * 4000 * 4.1868e-9
+    r = calculate(project([wood]), gwp_set="MOENV-2024")
+    g = r.records.set_index("gas")
+    assert bool(g.loc["CO2", "biogenic"]) and g.loc["CH4", "ch4_kind"] == "non_fossil" and g.loc["CH4", "gwp"] == 28
+    assert r.biogenic_co2_t == pytest.approx(tj * 112.0, rel=1e-12)
+    assert r.total_tco2e == pytest.approx(tj * (0.030 * 28 + 0.004 * 265), rel=1e-12)
+    text = r.explain("W")
+    assert "CO2 biogenic (biomass fuel" in text and "CH4 counted as non-fossil (biomass fuel" in text
+    over = calculate(project([wood | {"biogenic": False}]), gwp_set="MOENV-2024")
+    g = over.records.set_index("gas")
+    assert not bool(g.loc["CO2", "biogenic"]) and g.loc["CH4", "ch4_kind"] == "fossil" and over.biogenic_co2_t == 0
+    ar6 = calculate(project([wood]), gwp_set="AR6").records.set_index("gas")
+    assert ar6.loc["CH4", "gwp"] == 27.0  # AR6 WG1 Table 7.15 CH4-non fossil
+
+
+def test_fossil_process_ch4_takes_the_fossil_gwp():
+    row = {"source_id": "P", "iso_category": "1.3", "activity_amount": 100.0, "activity_unit": "t", "factor_id": "moenv-6.0.4/process-iron-steel-coke-production"}
+    for gwp_set, fossil in (("MOENV-2024", 30.0), ("AR6", 29.8)):
+        rec = calculate(project([row]), gwp_set=gwp_set).records.set_index("gas").loc["CH4"]
+        assert rec["ch4_kind"] == "fossil" and rec["gwp"] == fossil
+        assert "fossil process or fugitive" in rec["note"]
+    d = calculate(project([DIESEL]), gwp_set="AR6").records.set_index("gas").loc["CH4"]
+    assert d["gwp"] == 29.8  # fossil-fuel combustion CH4, AR6 Table 7.15
 
 
 # --- properties --------------------------------------------------------------------------------
