@@ -263,13 +263,13 @@ def compute_records(
     # --- expand each source to its factor's gas rows -------------------------------
     fcodes, fids = codes_of("factor_id")
     idx_lists = []
-    for j, fid in enumerate(fids):
-        if fid in registry:
-            idx_lists.append(registry._by_id[fid])
+    for j, (fid, idx) in enumerate(zip(fids, registry.indices(fids), strict=True)):
+        if idx is not None:
+            idx_lists.append(idx)
         else:
             idx_lists.append(np.empty(0, dtype=np.intp))
             for i in np.flatnonzero(fcodes == j)[:50]:
-                problem(int(i), "factor_id", registry._not_found(str(fid)))
+                problem(int(i), "factor_id", registry.not_found_message(str(fid)))
     for i in np.flatnonzero(fcodes < 0)[:50]:
         problem(int(i), "factor_id", "no emission factor given.", "Enter a factor id (see `carbon factors search`).")
     counts = np.array([len(x) for x in idx_lists] + [0], dtype=np.intp)  # last: missing factor

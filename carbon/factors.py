@@ -230,6 +230,33 @@ class FactorRegistry:
             raise FactorNotFoundError(self._not_found(factor_id))
         return self.table.iloc[idx]
 
+    def indices(self, ids) -> list[np.ndarray | None]:
+        """Row positions in :attr:`table` (and the arrays :attr:`values`, :attr:`codes`) of each factor id.
+
+        Parameters
+        ----------
+        ids : iterable of str
+            Factor ids.
+
+        Returns
+        -------
+        list of numpy.ndarray or None
+            One array of row positions (one row per gas) per id; None for an unknown id.
+        """
+        by_id = self._by_id
+        return [by_id.get(i) for i in ids]
+
+    def kind(self, factor_id: str) -> str:
+        """The kind of a factor (``stationary_combustion``, ``electricity`` …, see ``factors/schema.csv``)."""
+        idx = self._by_id.get(factor_id)
+        if idx is None:
+            raise FactorNotFoundError(self.not_found_message(factor_id))
+        return str(self.table.at[int(idx[0]), "kind"])
+
+    def not_found_message(self, factor_id: str) -> str:
+        """The message for an unknown factor id, with the closest ids as suggestions."""
+        return self._not_found(factor_id)
+
     def _not_found(self, factor_id: str) -> str:
         hint = did_you_mean(factor_id, self._by_id, n=5)
         if not hint:

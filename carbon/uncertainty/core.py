@@ -376,14 +376,10 @@ def _to_bool(v: Any) -> bool | None:
 
 
 def _text(series: pd.Series) -> np.ndarray:
-    """Object array of stripped strings, '' for missing."""
-    return np.array(
-        [
-            "" if (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v))) else str(v).strip()
-            for v in series
-        ],
-        dtype=object,
-    )
+    """Object array of stripped strings, '' for missing (one conversion per distinct value)."""
+    codes, uniq = pd.factorize(series, use_na_sentinel=True)
+    lut = np.array([str(v).strip() for v in uniq] + [""], dtype=object)
+    return lut[codes]
 
 
 def _parse_defaults(defaults: Any) -> dict[tuple[str, str], tuple[float, float, str]]:
@@ -532,9 +528,11 @@ def _prepare(records: pd.DataFrame, defaults: Any) -> _Prepared:
         )
 
     if "biogenic" in df.columns:
-        bio_raw = [_to_bool(v) for v in df["biogenic"]]
-        for i, b in enumerate(bio_raw):
-            if b is None:
+        b_codes, b_uniq = pd.factorize(df["biogenic"], use_na_sentinel=True)
+        b_lut = np.array([_to_bool(v) for v in b_uniq] + [_to_bool(None)], dtype=object)
+        bio_raw = b_lut[b_codes]
+        for i in np.flatnonzero(np.array([b is None for b in b_lut], dtype=bool)[b_codes]):
+            if True:
                 problems.append(
                     Problem(
                         f"biogenic {df['biogenic'].iloc[i]!r} is not true/false.",
@@ -588,9 +586,13 @@ def _prepare(records: pd.DataFrame, defaults: Any) -> _Prepared:
     dists = {}
     for c in ("ad_dist", "ef_dist"):
         d = _text(df[c]).astype(str) if c in df.columns else np.full(n, "", dtype=object)
-        d = np.array([s.lower() for s in d], dtype=object)
-        for i, s in enumerate(d):
-            if s and s not in DISTRIBUTIONS:
+        d_codes, d_uniq = pd.factorize(pd.Series(d, dtype=object), use_na_sentinel=True)
+        d_low = np.array([str(s).lower() for s in d_uniq] + [""], dtype=object)
+        d = d_low[d_codes]
+        bad_lut = np.array([bool(s) and s not in DISTRIBUTIONS for s in d_low], dtype=bool)
+        for i in np.flatnonzero(bad_lut[d_codes]):
+            s = d[i]
+            if True:
                 problems.append(
                     Problem(
                         f"{c} {s!r} is unknown.",
