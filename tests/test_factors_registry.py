@@ -70,7 +70,8 @@ def test_cli_show_diesel_json():
     d = json.loads(out.stdout)
     for key in ("id", "name_zh", "name_en", "dataset", "edition", "gases", "heat_value", "source"):
         assert key in d
-    assert d["gases"]["CO2"] | {} == d["gases"]["CO2"]
+    assert set(d["gases"]["CO2"]) == {"value", "unit", "low", "high", "source_ref"}
+    assert d["gases"]["CO2"]["source_ref"].startswith("sheet '1_固定源與移動源(燃料)CO2排放係數', row 28, col I")
     assert d["gases"]["CO2"]["value"] == 74100
     assert d["gases"]["CO2"]["unit"] == "kg CO2/TJ"
     assert (d["gases"]["CO2"]["low"], d["gases"]["CO2"]["high"]) == (72600, 74800)

@@ -214,7 +214,10 @@ def test_template_round_trip(tmp_path):
     for lang in ("zh-TW", "en"):
         p = write_template(tmp_path / f"t-{lang}.xlsx", lang=lang)
         r = calculate(read_project(p))
-        assert r.total_tco2e > 0
+        # S01 12.5 kL diesel × 8,400 kcal/L × 4.1868e-9 TJ/kcal × (74,100 CO2 + 3 CH4 × 30 + 0.6 N2O × 265) kg/TJ
+        # + S02 850 千度 × 0.474 kg CO2e/kWh (tw-grid/2024)
+        diesel = 12_500 * 8400 * 4.1868e-9 * (74.1 + 0.003 * 30 + 0.0006 * 265)
+        assert r.total_tco2e == pytest.approx(diesel + 850_000 * 0.474 / 1000, rel=1e-12)
         assert {"S01", "S02"} <= set(r.records["source_id"])
 
 
@@ -302,7 +305,11 @@ def test_cli_uncertainty_on_the_moenv_sample():
     d = json.loads(out.stdout)
     assert round(d["analytic"]["lower_pct"], 3) == 7.159 and round(d["analytic"]["upper_pct"], 3) == 7.159
     assert d["method"] and d["p2_5_tco2e"] < d["deterministic_tco2e"] < d["p97_5_tco2e"]
-    assert d["inputs"]["records_without_activity_uncertainty"] > 0  # the sample gives AD intervals for some sources only
+    # the sample's 表七 gives activity intervals for E212, E213, GP01 and GP02-GG3502 only: 8 of its 24 counted records
+    assert d["inputs"]["records_without_activity_uncertainty"] == 16
+    res = calculate(read_project(sample), rounding="moenv")
+    no_ad = res.counted["ad_low_pct"].isna() & res.counted["ad_high_pct"].isna()
+    assert set(res.counted.loc[~no_ad, "source_id"].astype(str)) == {"E212", "E213", "GP01", "GP02-GG3502"}
 
 
 def test_market_based_scope2_with_supplier_factor():
@@ -319,3 +326,36 @@ def test_market_based_scope2_with_supplier_factor():
 def test_unknown_market_factor_is_reported():
     with pytest.raises(InputError, match="market_factor_id"):
         calculate(project([ELEC | {"market_factor_id": "custom/nope"}]), gwp_set="MOENV-2024")
+
+
+def test_scope2_both_ways_per_the_guidance():
+    """#8.4: location-based ignores certificates, market-based applies them and supplier factors; MOENV counts certificates 0."""
+    supplier = pd.DataFrame([{"factor_id": "custom/green-supplier", "name_zh": "綠電售電業", "name_en": "green retailer", "kind": "electricity",
+                              "gas": "CO2e", "value": 0.1, "unit": "kg CO2e/kWh", "source_ref": "supplier letter 2024"}])  # fmt: skip
+    rows = [ELEC | {"source_id": "E1", "certificate_kwh": 400}, ELEC | {"source_id": "E2", "market_factor_id": "custom/green-supplier"}]
+    r = calculate(project(rows, custom_factors=supplier), gwp_set="MOENV-2024")
+    s2 = r.scope2
+    assert s2["location_based"] == pytest.approx(2 * 1000 * 0.494 / 1000, rel=1e-12)  # all 2,000 kWh × grid
+    assert s2["market_based"] == pytest.approx((600 * 0.494 + 1000 * 0.1) / 1000, rel=1e-12)
+    assert s2["moenv"] == pytest.approx((600 + 1000) * 0.494 / 1000, rel=1e-12) == r.by_scope["2"]
+    assert "電證合一" in s2["moenv_rule"] and "counted 0" in s2["moenv_rule"]
+    assert r.total_tco2e == pytest.approx(s2["moenv"], rel=1e-12)
+
+
+def test_demo_scope2_and_registrable_total():
+    d = calculate(read_project(EXAMPLE)).to_dict()
+    # S08: 6,850 千度 × 0.474 (tw-grid/2024); 500,000 kWh of 電證合一 certificates count 0 except location-based
+    assert d["scope2"]["location_based"] == pytest.approx(6_850_000 * 0.474 / 1000, rel=1e-12)
+    assert d["scope2"]["market_based"] == d["scope2"]["moenv"] == pytest.approx(6_350_000 * 0.474 / 1000, rel=1e-12)
+    assert d["total_tco2e"] == pytest.approx(3400.5473318322, rel=1e-12)  # S05 chiller 35.1 t since #8.2
+
+
+def test_registrable_total_is_categories_1_and_2():
+    """#8.5: registrable_tco2e = categories 1 and 2 (MOENV registry, carbon fee) beside the ISO total of all included categories."""
+    commute = {"source_id": "T", "iso_category": "3.3", "activity_amount": 1000, "activity_unit": "tkm", "factor_id": "tw-cfp/ying-ye-da-huo-che-chai-you-2022"}
+    r = calculate(project([DIESEL, ELEC, commute]), gwp_set="MOENV-2024")
+    d = r.to_dict()
+    cat12 = d["by_category"]["1"] + d["by_category"]["2"]
+    assert d["registrable_tco2e"] == r.registrable_tco2e == pytest.approx(cat12, rel=1e-12)
+    assert d["total_tco2e"] == pytest.approx(cat12 + d["by_category"]["3"], rel=1e-12) and d["by_category"]["3"] > 0.1
+    assert "all included categories" in d["total_basis"]
