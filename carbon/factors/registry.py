@@ -1,4 +1,4 @@
-"""The factor library: datasets in ``factors/``, each a CSV plus metadata.
+"""The factor library loaded as a table: datasets in ``factors/``, each a CSV plus metadata.
 
 Every factor has a stable id ``<dataset>/<slug>`` and one row per gas.  A
 :class:`Factor` carries its provenance (dataset, edition, publisher, source file
@@ -12,9 +12,7 @@ and cell), so every number computed with it can say where it came from.
 
 from __future__ import annotations
 
-import re
 import tomllib
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,90 +20,25 @@ import numpy as np
 import pandas as pd
 
 from carbon.errors import FactorNotFoundError, FactorTableError, did_you_mean, suggest
+from carbon.factors.model import (
+    GAS_ORDER,
+    HEAT_VALUE_FALLBACK,
+    NUM_COLS,
+    PLACEHOLDER_GAS,
+    STR_COLS,
+    Factor,
+    GasValue,
+    factor_from_rows,
+)
+from carbon.factors.search import BUILTIN_ROWS, SearchIndex
 from carbon.paths import FACTORS_DIR
-from carbon.units import split_factor_unit
 
-__all__ = ["FACTORS_DIR", "Factor", "FactorRegistry", "GasValue", "biomass_rows", "load_registry"]
-
-
-_STR_COLS = [
-    "factor_id", "name_zh", "name_en", "kind", "moenv_code", "gas", "unit", "u_dist",
-    "heat_value_unit", "basis", "valid_from", "valid_to", "announced", "gwp_set", "source_ref", "note",
-]  # fmt: skip
-_NUM_COLS = ["value", "value_low", "value_high", "heat_value"]
-#: Datasets in the order search results list them: the binding MOENV set first.
-SEARCH_ORDER = ["moenv-2024", "tw-grid", "moenv-6.0.4", "ipcc-2006", "tw-cfp", "cbam-defaults-2026", "cbam-benchmarks"]
-_GAS_ORDER = {"CO2": 0, "CH4": 1, "N2O": 2, "HFC": 3, "PFC": 4, "SF6": 5, "NF3": 6}
-
-#: Where a per-energy factor without its own heat value takes the default from:
-#: the MOENV 2024 announcement leaves the heat value to the reporting entity, so the
-#: 6.0.4 table's Taiwan heat values (Energy Administration) are the fall-back, and
-#: every result that uses one says so.
-HEAT_VALUE_FALLBACK = {"moenv-2024": "moenv-6.0.4", "ipcc-2006": None}
+__all__ = ["BUILTIN_FACTORS", "FACTORS_DIR", "PLACEHOLDER_GAS", "Factor", "FactorRegistry", "GasValue", "biomass_rows", "load_registry"]
 
 
-@dataclass(frozen=True)
-class GasValue:
-    """The factor of one gas: value, unit and 95 % interval (same unit)."""
-
-    gas: str
-    value: float
-    unit: str
-    low: float | None = None
-    high: float | None = None
-    u_dist: str | None = None
-    source_ref: str | None = None
-
-    def to_dict(self) -> dict:
-        """Plain dict for JSON."""
-        return {"value": self.value, "unit": self.unit, "low": self.low, "high": self.high, "source_ref": self.source_ref}
-
-
-@dataclass(frozen=True)
-class Factor:
-    """One emission factor (all its gases) with provenance."""
-
-    id: str
-    name_zh: str
-    name_en: str
-    dataset: str
-    edition: str
-    kind: str
-    gases: dict[str, GasValue]
-    heat_value: float | None = None
-    heat_value_unit: str | None = None
-    moenv_code: str | None = None
-    basis: str | None = None
-    valid_from: str | None = None
-    valid_to: str | None = None
-    announced: str | None = None
-    gwp_set: str | None = None
-    source_ref: str | None = None
-    note: str | None = None
-    source: dict = field(default_factory=dict)
-
-    def to_dict(self) -> dict:
-        """Plain dict for JSON (``carbon factors show ID --json``)."""
-        return {
-            "id": self.id,
-            "name_zh": self.name_zh,
-            "name_en": self.name_en,
-            "dataset": self.dataset,
-            "edition": self.edition,
-            "kind": self.kind,
-            "moenv_code": self.moenv_code,
-            "gases": {g: v.to_dict() for g, v in self.gases.items()},
-            "heat_value": (
-                {"value": self.heat_value, "unit": self.heat_value_unit} if self.heat_value is not None else None
-            ),
-            "basis": self.basis,
-            "valid_from": self.valid_from,
-            "valid_to": self.valid_to,
-            "announced": self.announced,
-            "gwp_set": self.gwp_set,
-            "source": {**self.source, "ref": self.source_ref},
-            "note": self.note,
-        }
+_STR_COLS = STR_COLS
+_NUM_COLS = NUM_COLS
+_GAS_ORDER = GAS_ORDER
 
 
 def _clean(v):
@@ -179,22 +112,8 @@ class FactorRegistry:
         self._by_id: dict[str, np.ndarray] = {
             k: np.asarray(v) for k, v in self.table.groupby("factor_id", sort=False).indices.items()
         }
-        hay = (
-            self.table["factor_id"].fillna("")
-            + " "
-            + self.table["name_zh"].fillna("")
-            + " "
-            + self.table["name_en"].fillna("").str.lower()
-            + " "
-            + self.table["moenv_code"].fillna("")
-            + " "
-            + self.table["valid_from"].fillna("")
-            + " "
-            + self.table["kind"].fillna("")
-        )
-        self._haystack = hay.groupby(self.table["factor_id"], sort=False).first()
+        self._search_index: SearchIndex | None = None
         self._hv_cache: dict[str, tuple[float, str, str] | None] = {}
-        self._names = self.table.groupby("factor_id", sort=False)["name_zh"].first()
         # integer codes of the per-row strings, for vectorised look-ups (carbon.accounting)
         t = self.table
         self.codes = {
@@ -267,54 +186,10 @@ class FactorRegistry:
         return f"No emission factor '{factor_id}'. {hint} `carbon factors search WORD` lists ids.".replace("  ", " ")
 
     def get(self, factor_id: str) -> Factor:
-        """Return a :class:`Factor` by id."""
+        """Return a :class:`Factor` by id (raises :class:`~carbon.errors.FactorNotFoundError` with suggestions)."""
         rows = self.rows(factor_id)
-        first = rows.iloc[0]
-        gases = {
-            r.gas: GasValue(
-                gas=r.gas,
-                value=float(r.value),
-                unit=r.unit,
-                low=_clean(r.value_low),
-                high=_clean(r.value_high),
-                u_dist=_clean(r.u_dist),
-                source_ref=_clean(r.source_ref),
-            )
-            for r in rows.sort_values("gas", key=lambda g: g.map(_GAS_ORDER).fillna(99)).itertuples()
-        }
-        ds = first["dataset"]
-        m = self.meta.get(ds, {}).get("dataset", {})
-        source = {
-            "title": m.get("title"),
-            "title_zh": m.get("title_zh"),
-            "publisher": m.get("publisher"),
-            "published": m.get("published"),
-            "url": m.get("url"),
-            "licence": m.get("licence"),
-            "files": m.get("source_files"),
-            "sha256": m.get("source_sha256"),
-            "generated_by": m.get("generated_by"),
-        }
-        return Factor(
-            id=factor_id,
-            name_zh=_clean(first["name_zh"]) or "",
-            name_en=_clean(first["name_en"]) or "",
-            dataset=ds,
-            edition=str(first["edition"]),
-            kind=_clean(first["kind"]) or "",
-            gases=gases,
-            heat_value=_clean(first["heat_value"]),
-            heat_value_unit=_clean(first["heat_value_unit"]),
-            moenv_code=_clean(first["moenv_code"]),
-            basis=_clean(first["basis"]),
-            valid_from=_clean(first["valid_from"]),
-            valid_to=_clean(first["valid_to"]),
-            announced=_clean(first["announced"]),
-            gwp_set=_clean(first["gwp_set"]),
-            source_ref=_clean(first["source_ref"]),
-            note=_clean(first["note"]),
-            source={k: v for k, v in source.items() if v is not None},
-        )
+        records = [{k: _clean(v) for k, v in r.items()} for r in rows.to_dict("records")]
+        return factor_from_rows(factor_id, records, self.meta.get(records[0]["dataset"], {}))
 
     def default_heat_value(self, factor_id: str) -> tuple[float, str, str] | None:
         """Return ``(value, unit, origin id)`` of the default heat value for a factor.
@@ -342,65 +217,25 @@ class FactorRegistry:
     def search(self, query: str, dataset: str | None = None, limit: int = 50) -> list[Factor]:
         """Find factors whose id, Chinese or English name, MOENV code or year match every word.
 
-        ROC years are understood: ``電力 112`` finds the 2023 grid factor.
+        ROC years are understood: ``電力 112`` finds the 2023 grid factor. The rule is
+        :class:`carbon.factors.search.SearchIndex`, shared with `carbon factors search`.
 
         >>> [f.id for f in load_registry().search("電力 2023")][:1]
         ['tw-grid/2023']
         """
-        words = [w.lower() for w in re.split(r"\s+", query.strip()) if w]
-        hay = self._haystack
-        if dataset:
-            hay = hay[hay.index.str.startswith(dataset + "/")]
-        mask = pd.Series(True, index=hay.index)
-        low = hay.str.lower()
-        for w in words:
-            alts = [w]
-            if w.isdigit() and len(w) <= 3 and int(w) < 200:
-                alts.append(str(int(w) + 1911))
-            m = pd.Series(False, index=hay.index)
-            for a in alts:
-                m |= low.str.contains(a, regex=False)
-            mask &= m
-        hits = list(hay.index[mask])
-        q = query.strip().lower()
-        names = self._names
-
-        def rank(i: str) -> tuple:
-            # the id itself; then a name equal to the query; then the binding datasets first
-            ds = i.split("/")[0]
-            order = SEARCH_ORDER.index(ds) if ds in SEARCH_ORDER else len(SEARCH_ORDER)
-            return (i.lower() != q, str(names.get(i, "")).lower() != q, order, not i.lower().endswith(q), len(i))
-
-        hits.sort(key=rank)
-        return [self.get(i) for i in hits[:limit]]
+        if self._search_index is None:
+            cols = ["factor_id", "name_zh", "name_en", "moenv_code", "valid_from", "kind"]
+            t = self.table[cols].astype(object)
+            rows = t.where(t.notna(), None).to_dict("records")
+            self._search_index = SearchIndex.from_rows(rows)
+        return [self.get(i) for i in self._search_index.search(query, dataset, limit)]
 
     # -- custom factors ------------------------------------------------------
     def with_custom(self, custom: pd.DataFrame, dataset: str = "custom", edition: str = "user") -> FactorRegistry:
-        """Return a registry with user-defined factors added (ids must be new)."""
-        if custom is None or len(custom) == 0:
-            return self
-        df = custom.copy()
-        for c in _STR_COLS + _NUM_COLS:
-            if c not in df.columns:
-                df[c] = pd.NA
-        for c in _STR_COLS:
-            df[c] = df[c].astype(object).where(df[c].notna(), None)
-        for c in _NUM_COLS:
-            df[c] = pd.to_numeric(df[c])
-        clash = sorted(set(df["factor_id"]) & set(self._by_id))
-        if clash:
-            msg = f"Custom factor id(s) {clash[:5]} already exist in the library; give them other ids (e.g. 'custom/...')."
-            raise FactorTableError(msg)
-        for u in df["unit"].dropna().unique():
-            split_factor_unit(u)
-        df["dataset"] = df["factor_id"].str.split("/").str[0].fillna(dataset)
-        df["edition"] = edition
-        meta = dict(self.meta)
-        title = "carbon's definitional constants" if dataset == "carbon" else "factors defined in the project file"
-        for ds in df["dataset"].unique():
-            meta.setdefault(ds, {"dataset": {"id": ds, "title": title, "edition": edition}})
-        table = pd.concat([self.table, df[self.table.columns.intersection(df.columns)]], ignore_index=True)
-        return FactorRegistry(table, meta, self.directory)
+        """Return a registry with user-defined factors added (ids must be new), see :func:`carbon.factors.custom.with_custom`."""
+        from carbon.factors.custom import with_custom
+
+        return with_custom(self, custom, dataset=dataset, edition=edition)
 
     def extra_table(self, dataset: str, name: str) -> pd.DataFrame:
         """Read a dataset's extra table (e.g. ``refrigeration_equipment.csv``)."""
@@ -414,35 +249,8 @@ class FactorRegistry:
         return pd.read_csv(path, comment="#")
 
 
-#: Name of the gas in a factor row meaning "the gas named on the source" (refrigerants).
-PLACEHOLDER_GAS = "REFRIGERANT"
-
-#: Built-in definitional factors (not publisher data): a mass emitted as it is, and
-#: carbon converted to CO2 by the ratio of molar masses 44/12.
-BUILTIN_FACTORS = pd.DataFrame(
-    [
-        {
-            "factor_id": "carbon/emitted-as-is",
-            "name_zh": "逸散量即排放量",
-            "name_en": "mass emitted as it is",
-            "kind": "direct",
-            "gas": PLACEHOLDER_GAS,
-            "value": 1.0,
-            "unit": f"kg {PLACEHOLDER_GAS}/kg",
-            "source_ref": "definition: emission = mass of the gas released",
-        },
-        {
-            "factor_id": "carbon/carbon-to-co2",
-            "name_zh": "碳轉二氧化碳 (44/12)",
-            "name_en": "carbon to CO2 (44/12)",
-            "kind": "process",
-            "gas": "CO2",
-            "value": 44.0 / 12.0,
-            "unit": "kg CO2/kg",
-            "source_ref": "molar masses: CO2 44, C 12 (mass balance)",
-        },
-    ]
-)
+#: Built-in definitional factors (not publisher data), see :data:`carbon.factors.search.BUILTIN_ROWS`.
+BUILTIN_FACTORS = pd.DataFrame(BUILTIN_ROWS)
 
 
 @lru_cache(maxsize=4)
