@@ -1,0 +1,385 @@
+"""Inputs of the uncertainty calculations: the emission records read, checked and prepared.
+
+Both approaches read the emission-records table (see :mod:`carbon.uncertainty`) through
+:func:`prepare_records`, which checks it (all problems at once) and applies defaults.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carbon.errors import InputError, Problem, did_you_mean
+from carbon.uncertainty.distributions import DISTRIBUTIONS
+
+__all__ = ["PCT_COLUMNS", "REQUIRED_COLUMNS", "PreparedRecords", "frame_records", "num_or_none", "parse_defaults", "prepare_records", "text_column", "to_bool"]
+
+REQUIRED_COLUMNS = ("source_id", "gas", "co2e_t")
+PCT_COLUMNS = ("ad_low_pct", "ad_high_pct", "ef_low_pct", "ef_high_pct")
+_KINDS = {"ad": "ad", "activity": "ad", "ef": "ef", "factor": "ef", "emission_factor": "ef"}
+
+
+def num_or_none(x: Any) -> float | None:
+    """Plain float for JSON (NaN and infinities become None)."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame -> list of JSON-ready dicts."""
+    out = []
+    for rec in frame.to_dict(orient="records"):
+        row = {}
+        for k, v in rec.items():
+            if isinstance(v, (bool, np.bool_)):
+                row[k] = bool(v)
+            elif isinstance(v, (int, np.integer)):
+                row[k] = int(v)
+            elif isinstance(v, (float, np.floating)):
+                row[k] = num_or_none(v)
+            else:
+                row[k] = None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+        out.append(row)
+    return out
+
+
+_TRUE = {"true", "t", "yes", "y", "1", "是"}
+_FALSE = {"false", "f", "no", "n", "0", "否", ""}
+
+
+def to_bool(v: Any) -> bool | None:
+    if v is None or v is pd.NA:
+        return False
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return False if (isinstance(v, float) and math.isnan(v)) else bool(v)
+    s = str(v).strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    return None
+
+
+def text_column(series: pd.Series) -> np.ndarray:
+    """Object array of stripped strings, '' for missing (one conversion per distinct value)."""
+    codes, uniq = pd.factorize(series, use_na_sentinel=True)
+    lut = np.array([str(v).strip() for v in uniq] + [""], dtype=object)
+    return lut[codes]
+
+
+def parse_defaults(defaults: Any) -> dict[tuple[str, str], tuple[float, float, str]]:
+    """Normalise ``defaults`` to ``{(gas, kind): (low_pct, high_pct, dist)}``; gas '*' = any."""
+    if defaults is None:
+        return {}
+    out: dict[tuple[str, str], tuple[float, float, str]] = {}
+    problems: list[Problem] = []
+
+    def put(gas: Any, kind: Any, low: Any, high: Any, dist: Any, where: str) -> None:
+        k = _KINDS.get(str(kind).strip().lower())
+        if k is None:
+            problems.append(
+                Problem(
+                    f"{where}: kind {kind!r} is not 'ad' or 'ef'.",
+                    hint="Use 'ad' (activity data) or 'ef' (emission factor).",
+                )
+            )
+            return
+        try:
+            lo, hi = float(low), float(high)
+        except (TypeError, ValueError):
+            problems.append(
+                Problem(
+                    f"{where}: bounds {low!r}/{high!r} are not numbers.",
+                    hint="Give a percentage such as 7 or a pair (2.0, 0.9).",
+                )
+            )
+            return
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi < 0 or lo >= 100:
+            problems.append(Problem(f"{where}: bounds {lo}/{hi} % must be finite, >= 0, and the lower one < 100."))
+            return
+        d = "" if dist is None or (isinstance(dist, float) and math.isnan(dist)) else str(dist).strip().lower()
+        if d and d not in DISTRIBUTIONS:
+            problems.append(
+                Problem(
+                    f"{where}: distribution {d!r} is unknown.",
+                    hint=did_you_mean(d, DISTRIBUTIONS) or f"Use one of {', '.join(DISTRIBUTIONS)}.",
+                )
+            )
+            return
+        out[(str(gas).strip() or "*", k)] = (lo, hi, d)
+
+    if isinstance(defaults, pd.DataFrame):
+        cols = set(defaults.columns)
+        if not {"gas", "kind"} <= cols or not ({"pct"} <= cols or {"low_pct", "high_pct"} <= cols):
+            msg = (
+                "defaults table needs columns gas, kind and either pct or low_pct, high_pct; it has "
+                + ", ".join(map(str, defaults.columns))
+                + "."
+            )
+            raise InputError([Problem(msg, hint="Example: gas=CO2, kind=ef, pct=7.")])
+        for i, rec in enumerate(defaults.to_dict(orient="records")):
+            pct = rec.get("pct")
+            low = rec.get("low_pct", pct)
+            high = rec.get("high_pct", pct)
+            if low is None or (isinstance(low, float) and math.isnan(low)):
+                low = pct
+            if high is None or (isinstance(high, float) and math.isnan(high)):
+                high = pct
+            put(rec["gas"], rec["kind"], low, high, rec.get("dist"), f"defaults row {i + 1}")
+    elif isinstance(defaults, Mapping):
+        for key, val in defaults.items():
+            if isinstance(key, tuple) and len(key) == 2:
+                gas, kind = key
+            elif isinstance(key, str) and "/" in key:
+                gas, kind = key.rsplit("/", 1)
+            else:
+                problems.append(
+                    Problem(
+                        f"defaults key {key!r} is not (gas, kind) or 'gas/kind'.",
+                        hint="Example: {('CO2', 'ef'): 7, 'CH4/ef': (70, 200)}.",
+                    )
+                )
+                continue
+            dist = None
+            if isinstance(val, Mapping):
+                low = val.get("low_pct", val.get("pct"))
+                high = val.get("high_pct", val.get("pct"))
+                dist = val.get("dist")
+            elif isinstance(val, (tuple, list)):
+                if len(val) not in (2, 3):
+                    problems.append(
+                        Problem(f"defaults[{key!r}] = {val!r}: give pct, (low, high) or (low, high, dist).")
+                    )
+                    continue
+                low, high = val[0], val[1]
+                dist = val[2] if len(val) == 3 else None
+            else:
+                low = high = val
+            put(gas, kind, low, high, dist, f"defaults[{key!r}]")
+    else:
+        msg = f"defaults must be a DataFrame or a dict, not {type(defaults).__name__}."
+        raise InputError([Problem(msg, hint="Example: {('CO2', 'ef'): 7, ('CO2', 'ad'): 2}.")])
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+@dataclass
+class PreparedRecords:
+    """Validated fossil rows and their uncertain quantities."""
+
+    row: np.ndarray  # spreadsheet-style row number (header = 1)
+    source_id: np.ndarray
+    gas: np.ndarray
+    category: np.ndarray
+    co2e: np.ndarray
+    ad: np.ndarray  # (n, 2) low/high pct, NaN = none
+    ef: np.ndarray
+    ad_dist: np.ndarray
+    ef_dist: np.ndarray
+    ad_key: list[tuple]
+    ef_key: list[tuple]
+    defaults_used: pd.DataFrame
+    n_biogenic: int
+    shared_factors: int
+
+
+def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
+    if not isinstance(records, pd.DataFrame):
+        msg = f"records must be a pandas DataFrame (the emission-records table), not {type(records).__name__}."
+        raise InputError([Problem(msg, hint="Read the file with pandas or carbon.formats.project first.")])
+    missing = [c for c in REQUIRED_COLUMNS if c not in records.columns]
+    if missing:
+        msg = "the records table has no column " + ", ".join(repr(c) for c in missing) + "."
+        hint = (
+            " ".join(did_you_mean(c, map(str, records.columns)) for c in missing).strip()
+            or "See docs/DESIGN.md, 'Emission records'."
+        )
+        raise InputError([Problem(msg, column=missing[0], hint=hint)])
+    df = records.reset_index(drop=True)
+    n = len(df)
+    rownum = np.arange(n) + 2
+    problems: list[Problem] = []
+
+    co2e = pd.to_numeric(df["co2e_t"], errors="coerce").to_numpy(dtype=float)
+    for i in np.flatnonzero(~np.isfinite(co2e)):
+        problems.append(
+            Problem(
+                f"co2e_t {df['co2e_t'].iloc[i]!r} is not a number.",
+                row=int(rownum[i]),
+                column="co2e_t",
+                hint="Give the CO2e in t.",
+            )
+        )
+
+    if "biogenic" in df.columns:
+        b_codes, b_uniq = pd.factorize(df["biogenic"], use_na_sentinel=True)
+        b_lut = np.array([to_bool(v) for v in b_uniq] + [to_bool(None)], dtype=object)
+        bio_raw = b_lut[b_codes]
+        for i in np.flatnonzero(np.array([b is None for b in b_lut], dtype=bool)[b_codes]):
+            if True:
+                problems.append(
+                    Problem(
+                        f"biogenic {df['biogenic'].iloc[i]!r} is not true/false.",
+                        row=int(rownum[i]),
+                        column="biogenic",
+                        hint="Use true or false.",
+                    )
+                )
+        bio = np.array([bool(b) for b in bio_raw], dtype=bool)
+    else:
+        bio = np.zeros(n, dtype=bool)
+
+    pct = {}
+    for c in PCT_COLUMNS:
+        if c in df.columns:
+            raw = df[c]
+            vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+            txt = text_column(raw)
+            for i in np.flatnonzero(np.isnan(vals) & (txt != "") & (txt.astype(str) != "nan")):
+                problems.append(
+                    Problem(
+                        f"{c} {raw.iloc[i]!r} is not a number.",
+                        row=int(rownum[i]),
+                        column=c,
+                        hint="Give a positive percentage such as 7 (= ±7 %), or leave it empty.",
+                    )
+                )
+            for i in np.flatnonzero(vals < 0):
+                problems.append(
+                    Problem(
+                        f"{c} is {vals[i]} but bounds are positive magnitudes.",
+                        row=int(rownum[i]),
+                        column=c,
+                        hint=f"Write {abs(vals[i])} (a lower bound of -{abs(vals[i])} % is written as {abs(vals[i])}).",
+                    )
+                )
+            if c.endswith("low_pct"):
+                for i in np.flatnonzero(vals >= 100):
+                    problems.append(
+                        Problem(
+                            f"{c} is {vals[i]} %: a lower bound of 100 % or more means a negative or zero value.",
+                            row=int(rownum[i]),
+                            column=c,
+                            hint="Check the unit (percent, not fraction x 100).",
+                        )
+                    )
+            pct[c] = vals
+        else:
+            pct[c] = np.full(n, np.nan)
+
+    dists = {}
+    for c in ("ad_dist", "ef_dist"):
+        d = text_column(df[c]).astype(str) if c in df.columns else np.full(n, "", dtype=object)
+        d_codes, d_uniq = pd.factorize(pd.Series(d, dtype=object), use_na_sentinel=True)
+        d_low = np.array([str(s).lower() for s in d_uniq] + [""], dtype=object)
+        d = d_low[d_codes]
+        bad_lut = np.array([bool(s) and s not in DISTRIBUTIONS for s in d_low], dtype=bool)
+        for i in np.flatnonzero(bad_lut[d_codes]):
+            s = d[i]
+            if True:
+                problems.append(
+                    Problem(
+                        f"{c} {s!r} is unknown.",
+                        row=int(rownum[i]),
+                        column=c,
+                        hint=did_you_mean(s, DISTRIBUTIONS)
+                        or f"Use one of {', '.join(DISTRIBUTIONS)} or leave it empty.",
+                    )
+                )
+        dists[c] = d
+
+    ad = np.column_stack([pct["ad_low_pct"], pct["ad_high_pct"]])
+    ef = np.column_stack([pct["ef_low_pct"], pct["ef_high_pct"]])
+    for name, arr in (("ad", ad), ("ef", ef)):
+        half = np.isnan(arr[:, 0]) != np.isnan(arr[:, 1])
+        for i in np.flatnonzero(half):
+            given = f"{name}_low_pct" if np.isnan(arr[i, 1]) else f"{name}_high_pct"
+            other = f"{name}_high_pct" if given.endswith("low_pct") else f"{name}_low_pct"
+            problems.append(
+                Problem(
+                    f"{given} is given but {other} is empty.",
+                    row=int(rownum[i]),
+                    column=other,
+                    hint="Give both bounds (the same value twice for a symmetric interval) or neither.",
+                )
+            )
+
+    source_id = text_column(df["source_id"]).astype(str)
+    gas = text_column(df["gas"]).astype(str)
+    for i in np.flatnonzero(source_id == ""):
+        problems.append(
+            Problem(
+                "source_id is empty.",
+                row=int(rownum[i]),
+                column="source_id",
+                hint="Every record needs the id of its emission source.",
+            )
+        )
+    if problems:
+        raise InputError(problems)
+
+    # defaults where the user gave nothing
+    dmap = parse_defaults(defaults)
+    used = []
+    if dmap:
+        for name, arr, dcol in (("ad", ad, "ad_dist"), ("ef", ef, "ef_dist")):
+            for i in np.flatnonzero(np.isnan(arr[:, 0]) & np.isnan(arr[:, 1]) & ~bio):
+                hit = dmap.get((gas[i], name)) or dmap.get(("*", name))
+                if hit is None:
+                    continue
+                arr[i] = hit[0], hit[1]
+                if not dists[dcol][i]:
+                    dists[dcol][i] = hit[2]
+                used.append(
+                    {
+                        "row": int(rownum[i]),
+                        "source_id": source_id[i],
+                        "gas": gas[i],
+                        "kind": name,
+                        "low_pct": hit[0],
+                        "high_pct": hit[1],
+                    }
+                )
+    defaults_used = pd.DataFrame(used, columns=["row", "source_id", "gas", "kind", "low_pct", "high_pct"])
+
+    keep = ~bio
+    idx = np.flatnonzero(keep)
+    factor_id = text_column(df["factor_id"]).astype(str) if "factor_id" in df.columns else np.full(n, "", dtype=object)
+    group = text_column(df["activity_group"]).astype(str) if "activity_group" in df.columns else np.full(n, "", dtype=object)
+    category = text_column(df["iso_category"]).astype(str) if "iso_category" in df.columns else np.full(n, "", dtype=object)
+    ad_key = [("group", group[i]) if group[i] else ("source", source_id[i]) for i in idx]
+    ef_key = [("factor", factor_id[i], gas[i]) if factor_id[i] else ("row", int(i)) for i in idx]
+    counts: dict[tuple, int] = {}
+    for k in ef_key:
+        if k[0] == "factor":
+            counts[k] = counts.get(k, 0) + 1
+    shared = sum(1 for v in counts.values() if v > 1)
+    return PreparedRecords(
+        row=rownum[idx],
+        source_id=source_id[idx],
+        gas=gas[idx],
+        category=category[idx],
+        co2e=co2e[idx],
+        ad=ad[idx],
+        ef=ef[idx],
+        ad_dist=dists["ad_dist"][idx],
+        ef_dist=dists["ef_dist"][idx],
+        ad_key=ad_key,
+        ef_key=ef_key,
+        defaults_used=defaults_used,
+        n_biogenic=int(bio.sum()),
+        shared_factors=shared,
+    )
+
+
+# ---------------------------------------------------------------------------------------
