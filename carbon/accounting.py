@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pint
 
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
 from carbon.factors import PLACEHOLDER_GAS, FactorRegistry
@@ -79,7 +80,7 @@ def _hv_multiplier(activity_unit: str, hv_unit: str, per_unit: str) -> float:
     q = (1.0 * parse_unit(activity_unit)) * (1.0 * parse_unit(hv_unit))
     try:
         return float(q.to(parse_unit(per_unit)).magnitude)
-    except Exception as err:
+    except pint.errors.DimensionalityError as err:
         msg = (
             f"An amount in '{activity_unit}' times a heat value in '{hv_unit}' is not an energy "
             f"('{per_unit}'). Give the heat value per {activity_unit} (e.g. kcal/{activity_unit})."

@@ -193,7 +193,8 @@ class PreparedRecords:
     shared_factors: int
 
 
-def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
+def _check_table(records: pd.DataFrame) -> pd.DataFrame:
+    """The records as a table with the required columns (raises at once otherwise)."""
     if not isinstance(records, pd.DataFrame):
         msg = f"records must be a pandas DataFrame (the emission-records table), not {type(records).__name__}."
         raise InputError([Problem(msg, hint="Read the file with pandas or carbon.formats.project first.")])
@@ -205,130 +206,75 @@ def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
             or "See docs/DESIGN.md, 'Emission records'."
         )
         raise InputError([Problem(msg, column=missing[0], hint=hint)])
-    df = records.reset_index(drop=True)
-    n = len(df)
-    rownum = np.arange(n) + 2
-    problems: list[Problem] = []
+    return records.reset_index(drop=True)
 
+
+def _co2e(df: pd.DataFrame, rownum: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    """CO2e per record [t CO2e]; what is not a number is a problem."""
     co2e = pd.to_numeric(df["co2e_t"], errors="coerce").to_numpy(dtype=float)
     for i in np.flatnonzero(~np.isfinite(co2e)):
-        problems.append(
-            Problem(
-                f"co2e_t {df['co2e_t'].iloc[i]!r} is not a number.",
-                row=int(rownum[i]),
-                column="co2e_t",
-                hint="Give the CO2e in t.",
-            )
-        )
+        problems.append(Problem(f"co2e_t {df['co2e_t'].iloc[i]!r} is not a number.", row=int(rownum[i]), column="co2e_t", hint="Give the CO2e in t."))
+    return co2e
 
-    if "biogenic" in df.columns:
-        b_codes, b_uniq = pd.factorize(df["biogenic"], use_na_sentinel=True)
-        b_lut = np.array([to_bool(v) for v in b_uniq] + [to_bool(None)], dtype=object)
-        bio_raw = b_lut[b_codes]
-        for i in np.flatnonzero(np.array([b is None for b in b_lut], dtype=bool)[b_codes]):
-            if True:
-                problems.append(
-                    Problem(
-                        f"biogenic {df['biogenic'].iloc[i]!r} is not true/false.",
-                        row=int(rownum[i]),
-                        column="biogenic",
-                        hint="Use true or false.",
-                    )
-                )
-        bio = np.array([bool(b) for b in bio_raw], dtype=bool)
-    else:
-        bio = np.zeros(n, dtype=bool)
 
-    pct = {}
-    for c in PCT_COLUMNS:
-        if c in df.columns:
-            raw = df[c]
-            vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-            txt = text_column(raw)
-            for i in np.flatnonzero(np.isnan(vals) & (txt != "") & (txt.astype(str) != "nan")):
-                problems.append(
-                    Problem(
-                        f"{c} {raw.iloc[i]!r} is not a number.",
-                        row=int(rownum[i]),
-                        column=c,
-                        hint="Give a positive percentage such as 7 (= ±7 %), or leave it empty.",
-                    )
-                )
-            for i in np.flatnonzero(vals < 0):
-                problems.append(
-                    Problem(
-                        f"{c} is {vals[i]} but bounds are positive magnitudes.",
-                        row=int(rownum[i]),
-                        column=c,
-                        hint=f"Write {abs(vals[i])} (a lower bound of -{abs(vals[i])} % is written as {abs(vals[i])}).",
-                    )
-                )
-            if c.endswith("low_pct"):
-                for i in np.flatnonzero(vals >= 100):
-                    problems.append(
-                        Problem(
-                            f"{c} is {vals[i]} %: a lower bound of 100 % or more means a negative or zero value.",
-                            row=int(rownum[i]),
-                            column=c,
-                            hint="Check the unit (percent, not fraction x 100).",
-                        )
-                    )
-            pct[c] = vals
-        else:
-            pct[c] = np.full(n, np.nan)
+def _biogenic(df: pd.DataFrame, rownum: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    """Biogenic flag per record (one decision per distinct value); what is not true/false is a problem."""
+    if "biogenic" not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    b_codes, b_uniq = pd.factorize(df["biogenic"], use_na_sentinel=True)
+    b_lut = np.array([to_bool(v) for v in b_uniq] + [to_bool(None)], dtype=object)
+    for i in np.flatnonzero(np.array([b is None for b in b_lut], dtype=bool)[b_codes]):
+        problems.append(Problem(f"biogenic {df['biogenic'].iloc[i]!r} is not true/false.", row=int(rownum[i]), column="biogenic", hint="Use true or false."))
+    return np.array([bool(b) for b in b_lut], dtype=bool)[b_codes]
 
-    dists = {}
-    for c in ("ad_dist", "ef_dist"):
-        d = text_column(df[c]).astype(str) if c in df.columns else np.full(n, "", dtype=object)
-        d_codes, d_uniq = pd.factorize(pd.Series(d, dtype=object), use_na_sentinel=True)
-        d_low = np.array([str(s).lower() for s in d_uniq] + [""], dtype=object)
-        d = d_low[d_codes]
-        bad_lut = np.array([bool(s) and s not in DISTRIBUTIONS for s in d_low], dtype=bool)
-        for i in np.flatnonzero(bad_lut[d_codes]):
-            s = d[i]
-            if True:
-                problems.append(
-                    Problem(
-                        f"{c} {s!r} is unknown.",
-                        row=int(rownum[i]),
-                        column=c,
-                        hint=did_you_mean(s, DISTRIBUTIONS)
-                        or f"Use one of {', '.join(DISTRIBUTIONS)} or leave it empty.",
-                    )
-                )
-        dists[c] = d
 
-    ad = np.column_stack([pct["ad_low_pct"], pct["ad_high_pct"]])
-    ef = np.column_stack([pct["ef_low_pct"], pct["ef_high_pct"]])
+def _percent_column(df: pd.DataFrame, c: str, rownum: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    """One bound column [%]: positive magnitudes, a lower bound below 100 %."""
+    if c not in df.columns:
+        return np.full(len(df), np.nan)
+    raw = df[c]
+    vals = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    txt = text_column(raw)
+    for i in np.flatnonzero(np.isnan(vals) & (txt != "") & (txt.astype(str) != "nan")):
+        hint = "Give a positive percentage such as 7 (= ±7 %), or leave it empty."
+        problems.append(Problem(f"{c} {raw.iloc[i]!r} is not a number.", row=int(rownum[i]), column=c, hint=hint))
+    for i in np.flatnonzero(vals < 0):
+        hint = f"Write {abs(vals[i])} (a lower bound of -{abs(vals[i])} % is written as {abs(vals[i])})."
+        problems.append(Problem(f"{c} is {vals[i]} but bounds are positive magnitudes.", row=int(rownum[i]), column=c, hint=hint))
+    if c.endswith("low_pct"):
+        for i in np.flatnonzero(vals >= 100):
+            msg = f"{c} is {vals[i]} %: a lower bound of 100 % or more means a negative or zero value."
+            problems.append(Problem(msg, row=int(rownum[i]), column=c, hint="Check the unit (percent, not fraction x 100)."))
+    return vals
+
+
+def _distribution_column(df: pd.DataFrame, c: str, rownum: np.ndarray, problems: list[Problem]) -> np.ndarray:
+    """One distribution column, lower case ('' = automatic); unknown names are problems."""
+    d = text_column(df[c]).astype(str) if c in df.columns else np.full(len(df), "", dtype=object)
+    d_codes, d_uniq = pd.factorize(pd.Series(d, dtype=object), use_na_sentinel=True)
+    d_low = np.array([str(s).lower() for s in d_uniq] + [""], dtype=object)
+    d = d_low[d_codes]
+    bad_lut = np.array([bool(s) and s not in DISTRIBUTIONS for s in d_low], dtype=bool)
+    for i in np.flatnonzero(bad_lut[d_codes]):
+        hint = did_you_mean(d[i], DISTRIBUTIONS) or f"Use one of {', '.join(DISTRIBUTIONS)} or leave it empty."
+        problems.append(Problem(f"{c} {d[i]!r} is unknown.", row=int(rownum[i]), column=c, hint=hint))
+    return d
+
+
+def _check_pairs(ad: np.ndarray, ef: np.ndarray, rownum: np.ndarray, problems: list[Problem]) -> None:
+    """Both bounds of an interval or neither."""
     for name, arr in (("ad", ad), ("ef", ef)):
         half = np.isnan(arr[:, 0]) != np.isnan(arr[:, 1])
         for i in np.flatnonzero(half):
             given = f"{name}_low_pct" if np.isnan(arr[i, 1]) else f"{name}_high_pct"
             other = f"{name}_high_pct" if given.endswith("low_pct") else f"{name}_low_pct"
-            problems.append(
-                Problem(
-                    f"{given} is given but {other} is empty.",
-                    row=int(rownum[i]),
-                    column=other,
-                    hint="Give both bounds (the same value twice for a symmetric interval) or neither.",
-                )
-            )
+            hint = "Give both bounds (the same value twice for a symmetric interval) or neither."
+            problems.append(Problem(f"{given} is given but {other} is empty.", row=int(rownum[i]), column=other, hint=hint))
 
-    source_id = text_column(df["source_id"]).astype(str)
-    gas = text_column(df["gas"]).astype(str)
-    for i in np.flatnonzero(source_id == ""):
-        problems.append(
-            Problem(
-                "source_id is empty.",
-                row=int(rownum[i]),
-                column="source_id",
-                hint="Every record needs the id of its emission source.",
-            )
-        )
-    if problems:
-        raise InputError(problems)
 
-    # defaults where the user gave nothing
+def _apply_defaults(defaults: Any, ad: np.ndarray, ef: np.ndarray, dists: dict, bio: np.ndarray, ids: tuple) -> pd.DataFrame:
+    """Fill intervals the user left empty from ``defaults``; returns the table of defaults used."""
+    rownum, source_id, gas = ids
     dmap = parse_defaults(defaults)
     used = []
     if dmap:
@@ -340,30 +286,60 @@ def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
                 arr[i] = hit[0], hit[1]
                 if not dists[dcol][i]:
                     dists[dcol][i] = hit[2]
-                used.append(
-                    {
-                        "row": int(rownum[i]),
-                        "source_id": source_id[i],
-                        "gas": gas[i],
-                        "kind": name,
-                        "low_pct": hit[0],
-                        "high_pct": hit[1],
-                    }
-                )
-    defaults_used = pd.DataFrame(used, columns=["row", "source_id", "gas", "kind", "low_pct", "high_pct"])
+                used.append({"row": int(rownum[i]), "source_id": source_id[i], "gas": gas[i], "kind": name, "low_pct": hit[0], "high_pct": hit[1]})
+    return pd.DataFrame(used, columns=["row", "source_id", "gas", "kind", "low_pct", "high_pct"])
 
-    keep = ~bio
-    idx = np.flatnonzero(keep)
-    factor_id = text_column(df["factor_id"]).astype(str) if "factor_id" in df.columns else np.full(n, "", dtype=object)
-    group = text_column(df["activity_group"]).astype(str) if "activity_group" in df.columns else np.full(n, "", dtype=object)
-    category = text_column(df["iso_category"]).astype(str) if "iso_category" in df.columns else np.full(n, "", dtype=object)
+
+def _optional_text(df: pd.DataFrame, c: str) -> np.ndarray:
+    return text_column(df[c]).astype(str) if c in df.columns else np.full(len(df), "", dtype=object)
+
+
+def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
+    """Read, check and prepare the emission records for both approaches.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        The emission-records table (columns in :mod:`carbon.uncertainty`).
+    defaults : mapping or table, optional
+        Intervals for records that give none (see :func:`parse_defaults`).
+
+    Returns
+    -------
+    PreparedRecords
+        The non-biogenic records with their bounds [%], distributions and shared-draw keys.
+
+    Raises
+    ------
+    InputError
+        Every problem of the table at once, naming row (as in the file, header = row 1) and column.
+    """
+    df = _check_table(records)
+    n = len(df)
+    rownum = np.arange(n) + 2
+    problems: list[Problem] = []
+    co2e = _co2e(df, rownum, problems)
+    bio = _biogenic(df, rownum, problems)
+    pct = {c: _percent_column(df, c, rownum, problems) for c in PCT_COLUMNS}
+    dists = {c: _distribution_column(df, c, rownum, problems) for c in ("ad_dist", "ef_dist")}
+    ad = np.column_stack([pct["ad_low_pct"], pct["ad_high_pct"]])
+    ef = np.column_stack([pct["ef_low_pct"], pct["ef_high_pct"]])
+    _check_pairs(ad, ef, rownum, problems)
+    source_id = text_column(df["source_id"]).astype(str)
+    gas = text_column(df["gas"]).astype(str)
+    for i in np.flatnonzero(source_id == ""):
+        problems.append(Problem("source_id is empty.", row=int(rownum[i]), column="source_id", hint="Every record needs the id of its emission source."))
+    if problems:
+        raise InputError(problems)
+    defaults_used = _apply_defaults(defaults, ad, ef, dists, bio, (rownum, source_id, gas))
+    idx = np.flatnonzero(~bio)
+    factor_id, group, category = (_optional_text(df, c) for c in ("factor_id", "activity_group", "iso_category"))
     ad_key = [("group", group[i]) if group[i] else ("source", source_id[i]) for i in idx]
     ef_key = [("factor", factor_id[i], gas[i]) if factor_id[i] else ("row", int(i)) for i in idx]
     counts: dict[tuple, int] = {}
     for k in ef_key:
         if k[0] == "factor":
             counts[k] = counts.get(k, 0) + 1
-    shared = sum(1 for v in counts.values() if v > 1)
     return PreparedRecords(
         row=rownum[idx],
         source_id=source_id[idx],
@@ -378,7 +354,7 @@ def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
         ef_key=ef_key,
         defaults_used=defaults_used,
         n_biogenic=int(bio.sum()),
-        shared_factors=shared,
+        shared_factors=sum(1 for v in counts.values() if v > 1),
     )
 
 
