@@ -392,96 +392,19 @@ def monte_carlo(
     >>> abs(r.upper_pct - 5.0) < 0.2
     True
     """
-    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 100:
-        msg = f"iterations must be an integer of at least 100, not {iterations!r}."
-        raise InputError([Problem(msg, hint="Use 10,000 or more for a report (--iterations 100000).")])
-    iterations = int(iterations)
+    iterations = _check_iterations(iterations)
     entropy, seed = _entropy_and_seed(rng)
     p = prepare_records(records, defaults)
     q = _quantities(p)
-    nq = q.n_normal + q.n_uniform
-
-    unc = q.order[((q.row_ad < nq) | (q.row_ef < nq))[q.order]]
-    n_unc = len(unc)
-    co2e_u = p.co2e[unc]
-    ia, ie = q.row_ad[unc], q.row_ef[unc]
+    sim = _simulate(p, q, iterations, entropy, chunk_size)
     det_total = float(p.co2e.sum())
-
-    if chunk_size is None:
-        blocks_per_chunk = max(1, min(64, _CHUNK_CELLS // (BLOCK_SIZE * max(n_unc, nq, 1))))
-    else:
-        if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-            msg = f"chunk_size must be a positive integer, not {chunk_size!r}."
-            raise InputError([Problem(msg, hint=f"Use a multiple of {BLOCK_SIZE}, or leave it empty.")])
-        blocks_per_chunk = -(-int(chunk_size) // BLOCK_SIZE)
-    chunk = blocks_per_chunk * BLOCK_SIZE
-    n_blocks = -(-iterations // BLOCK_SIZE)
-
-    totals_dev = np.empty(iterations)  # T - T_det per iteration
-    acc_dt = np.zeros(n_unc)  # sum_i D_r,i * T'_i
-    acc_d = np.zeros(n_unc)  # sum_i D_r,i
-    k_max = min(blocks_per_chunk, n_blocks)
-    bufs = [np.empty((k_max, nq + 1, BLOCK_SIZE)) for _ in range(2)]  # double buffer
-    d = np.empty((k_max, n_unc, BLOCK_SIZE))
-    sa, se = _as_range(ia), _as_range(ie)
-    w2 = co2e_u[:, None]
-    cut = np.flatnonzero(np.diff(ie)) + 1
-    runs = (
-        list(zip(np.r_[0, cut].tolist(), np.r_[cut, n_unc].tolist(), ie[np.r_[0, cut]].tolist(), strict=True))
-        if n_unc
-        else []
-    )
-    use_runs = se is None and len(runs) <= max(1, n_unc // 8)
-    g = np.empty((k_max, n_unc, BLOCK_SIZE)) if (not use_runs and se is None) else None
-    starts = list(range(0, n_blocks, blocks_per_chunk))
-
-    # the next chunk's random numbers are drawn in a worker thread while this chunk is
-    # processed (numpy releases the GIL); each block has its own generator, so the
-    # numbers do not depend on the threading
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        nxt = pool.submit(_draw, entropy, q, bufs[0], 0, min(blocks_per_chunk, n_blocks))
-        for c_i, b0 in enumerate(starts):
-            k = min(blocks_per_chunk, n_blocks - b0)
-            nxt.result()
-            mc = bufs[c_i % 2][:k]
-            if c_i + 1 < len(starts):
-                b_next = starts[c_i + 1]
-                nxt = pool.submit(
-                    _draw, entropy, q, bufs[(c_i + 1) % 2], b_next, min(blocks_per_chunk, n_blocks - b_next)
-                )
-            dc = d[:k]
-            _transform(q, mc)
-            ma = mc[:, sa, :] if sa is not None else np.take(mc, ia, axis=1, out=dc)
-            if use_runs:  # one factor column broadcast over each run of rows sharing it
-                for r0, r1, f in runs:
-                    np.multiply(ma[:, r0:r1, :], mc[:, f : f + 1, :], out=dc[:, r0:r1, :])
-            else:
-                me = mc[:, se, :] if se is not None else np.take(mc, ie, axis=1, out=g[:k])
-                np.multiply(ma, me, out=dc)
-            dc -= 1.0
-            dc *= w2  # D = co2e (M_ad M_ef - 1)
-            width = iterations - (b0 + k - 1) * BLOCK_SIZE
-            if width < BLOCK_SIZE:  # draws beyond the last iteration are discarded
-                dc[k - 1, :, width:] = 0.0
-            tdev = dc.sum(axis=1)  # (k, BLOCK_SIZE)
-            part_dt = np.einsum("kib,kb->ki", dc, tdev)  # per block, no BLAS (same sums for any chunking)
-            part_d = dc.sum(axis=2)
-            for j in range(k):  # accumulate block by block, in block order
-                i0 = (b0 + j) * BLOCK_SIZE
-                i1 = min(i0 + BLOCK_SIZE, iterations)
-                totals_dev[i0:i1] = tdev[j, : i1 - i0]
-                acc_dt += part_dt[j]
-                acc_d += part_d[j]
-
-    totals = det_total + totals_dev
+    totals = det_total + sim.totals_dev
     n_it = float(iterations)
-    mean_dev = float(totals_dev.mean())
-    var_t = float(np.mean((totals_dev - mean_dev) ** 2))
-    cov_unc = acc_dt / n_it - (acc_d / n_it) * mean_dev
+    mean_dev = float(sim.totals_dev.mean())
+    var_t = float(np.mean((sim.totals_dev - mean_dev) ** 2))
     cov = np.zeros(len(p.co2e))
-    cov[unc] = cov_unc
+    cov[sim.unc] = sim.acc_dt / n_it - (sim.acc_d / n_it) * mean_dev
     share = cov / var_t if var_t > 0 else np.zeros_like(cov)
-
     mean_t = det_total + mean_dev
     std_t = math.sqrt(var_t * n_it / (n_it - 1))
     p_lo, p_med, p_hi = (float(v) for v in np.percentile(totals, [2.5, 50.0, 97.5]))
@@ -491,51 +414,12 @@ def monte_carlo(
         t = t.groupby(key, sort=False, as_index=False).sum()
         return t.sort_values("share_of_variance", ascending=False, kind="stable").reset_index(drop=True)
 
-    # convergence over the last 10 % (prefixes of the same run)
-    conv_rows = []
-    for f in CONVERGENCE_CHECKPOINTS:
-        k = max(1, int(round(f * iterations)))
-        pre = totals[:k]
-        lo_k, hi_k = np.percentile(pre, [2.5, 97.5])
-        conv_rows.append(
-            {"iterations": k, "mean_tco2e": float(pre.mean()), "p2_5_tco2e": float(lo_k), "p97_5_tco2e": float(hi_k)}
-        )
-    conv = pd.DataFrame(conv_rows)
-    final = conv.iloc[-1]
-    drift = max(float((conv[c] - final[c]).abs().max()) for c in ("mean_tco2e", "p2_5_tco2e", "p97_5_tco2e"))
-    half = (p_hi - p_lo) / 2
-    converged = bool(drift <= CONVERGENCE_TOLERANCE * half) if half > 0 else True
-
+    conv, drift, converged = _convergence(totals, iterations, (p_hi - p_lo) / 2)
     srt = np.sort(totals)
-    notes = []
-    wide = q.table[
-        (q.table.distribution == "normal") & (q.table[["low_pct", "high_pct"]].mean(axis=1) > 100 * 0.25 * Z975)
-    ]
-    if len(wide):
-        notes.append(
-            f"{len(wide)} quantit{'y is' if len(wide) == 1 else 'ies are'} normal with a 95 % half-width above "
-            f"{100 * 0.25 * Z975:.0f} % ({', '.join(wide.key.head(5))}{', ...' if len(wide) > 5 else ''}); such draws can be "
-            "negative. Set the distribution to 'lognormal' for strictly positive values."
-        )
-    if iterations < 10_000:
-        notes.append(f"Only {iterations:,} iterations; use 10,000 or more for a reported interval.")
-    if not converged:
-        notes.append(
-            "The mean or a bound still moved by more than 5 % of the half-width over the last 10 % of iterations; run more iterations."
-        )
-    if p.n_biogenic:
-        notes.append(f"{p.n_biogenic} biogenic record(s) left out of the total.")
-
-    def pct_ci(prob: float) -> tuple[float, float]:
-        s = Z975 * math.sqrt(n_it * prob * (1 - prob))
-        lo_i = int(max(0, math.floor(n_it * prob - s) - 1))
-        hi_i = int(min(iterations - 1, math.ceil(n_it * prob + s) - 1))
-        return float(srt[lo_i]), float(srt[hi_i])
-
     return MonteCarloResult(
         iterations=iterations,
         seed=seed,
-        chunk_size=chunk,
+        chunk_size=sim.chunk,
         block_size=BLOCK_SIZE,
         deterministic_tco2e=det_total,
         mean_tco2e=mean_t,
@@ -546,8 +430,8 @@ def monte_carlo(
         lower_pct=(mean_t - p_lo) / mean_t * 100 if mean_t else float("nan"),
         upper_pct=(p_hi - mean_t) / mean_t * 100 if mean_t else float("nan"),
         mean_se_tco2e=std_t / math.sqrt(n_it),
-        p2_5_ci_tco2e=pct_ci(0.025),
-        p97_5_ci_tco2e=pct_ci(0.975),
+        p2_5_ci_tco2e=_percentile_ci(srt, 0.025),
+        p97_5_ci_tco2e=_percentile_ci(srt, 0.975),
         convergence=conv,
         max_drift_pct=drift / abs(mean_t) * 100 if mean_t else float("nan"),
         converged=converged,
@@ -558,8 +442,163 @@ def monte_carlo(
         defaults_used=p.defaults_used,
         totals=totals,
         analytic=analytic_prepared(p),
-        notes=tuple(notes),
+        notes=_notes(p, q, iterations, converged),
     )
+
+
+def _check_iterations(iterations: Any) -> int:
+    """The number of iterations: an integer of at least 100."""
+    if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 100:
+        msg = f"iterations must be an integer of at least 100, not {iterations!r}."
+        raise InputError([Problem(msg, hint="Use 10,000 or more for a report (--iterations 100000).")])
+    return int(iterations)
+
+
+def _blocks_per_chunk(chunk_size: Any, n_unc: int, nq: int) -> int:
+    """Random-number blocks per chunk: about 2 million samples, or the caller's chunk size rounded up."""
+    if chunk_size is None:
+        return max(1, min(64, _CHUNK_CELLS // (BLOCK_SIZE * max(n_unc, nq, 1))))
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        msg = f"chunk_size must be a positive integer, not {chunk_size!r}."
+        raise InputError([Problem(msg, hint=f"Use a multiple of {BLOCK_SIZE}, or leave it empty.")])
+    return -(-int(chunk_size) // BLOCK_SIZE)
+
+
+@dataclass
+class _Simulation:
+    """What the simulation accumulates: total deviations per iteration and per-row sums."""
+
+    totals_dev: np.ndarray  # T - T_det per iteration
+    acc_dt: np.ndarray  # sum_i D_r,i * T'_i per uncertain row
+    acc_d: np.ndarray  # sum_i D_r,i per uncertain row
+    unc: np.ndarray  # rows with an uncertain multiplier
+    chunk: int  # iterations per chunk
+
+
+class _Plan:
+    """How the rows' multipliers are gathered from the draws (contiguous slices, runs or take)."""
+
+    def __init__(self, p: PreparedRecords, q: _Quantities, k_max: int):
+        nq = q.n_normal + q.n_uniform
+        self.unc = q.order[((q.row_ad < nq) | (q.row_ef < nq))[q.order]]
+        n_unc = len(self.unc)
+        self.ia, self.ie = q.row_ad[self.unc], q.row_ef[self.unc]
+        self.w2 = p.co2e[self.unc][:, None]
+        self.sa, self.se = _as_range(self.ia), _as_range(self.ie)
+        cut = np.flatnonzero(np.diff(self.ie)) + 1
+        self.runs = (
+            list(zip(np.r_[0, cut].tolist(), np.r_[cut, n_unc].tolist(), self.ie[np.r_[0, cut]].tolist(), strict=True))
+            if n_unc
+            else []
+        )
+        self.use_runs = self.se is None and len(self.runs) <= max(1, n_unc // 8)
+        self.d = np.empty((k_max, n_unc, BLOCK_SIZE))
+        self.g = np.empty((k_max, n_unc, BLOCK_SIZE)) if (not self.use_runs and self.se is None) else None
+
+    def deviations(self, mc: np.ndarray, k: int) -> np.ndarray:
+        """D = co2e (M_ad M_ef - 1) per block, row and iteration, from multipliers ``mc``."""
+        dc = self.d[:k]
+        ma = mc[:, self.sa, :] if self.sa is not None else np.take(mc, self.ia, axis=1, out=dc)
+        if self.use_runs:  # one factor column broadcast over each run of rows sharing it
+            for r0, r1, f in self.runs:
+                np.multiply(ma[:, r0:r1, :], mc[:, f : f + 1, :], out=dc[:, r0:r1, :])
+        else:
+            me = mc[:, self.se, :] if self.se is not None else np.take(mc, self.ie, axis=1, out=self.g[:k])
+            np.multiply(ma, me, out=dc)
+        dc -= 1.0
+        dc *= self.w2
+        return dc
+
+
+def _simulate(p: PreparedRecords, q: _Quantities, iterations: int, entropy: int, chunk_size: Any) -> _Simulation:
+    """Draw, transform and accumulate chunk by chunk, block by block (bit-identical for any chunk size).
+
+    The next chunk's random numbers are drawn in a worker thread while this chunk is
+    processed (numpy releases the GIL); each block has its own generator, so the
+    numbers do not depend on the threading.
+    """
+    nq = q.n_normal + q.n_uniform
+    n_blocks = -(-iterations // BLOCK_SIZE)
+    n_uncertain = len(q.order[((q.row_ad < nq) | (q.row_ef < nq))[q.order]])
+    blocks_per_chunk = _blocks_per_chunk(chunk_size, n_uncertain, nq)
+    k_max = min(blocks_per_chunk, n_blocks)
+    plan = _Plan(p, q, k_max)
+    n_unc = len(plan.unc)
+    sim = _Simulation(np.empty(iterations), np.zeros(n_unc), np.zeros(n_unc), plan.unc, blocks_per_chunk * BLOCK_SIZE)
+    bufs = [np.empty((k_max, nq + 1, BLOCK_SIZE)) for _ in range(2)]  # double buffer
+    starts = list(range(0, n_blocks, blocks_per_chunk))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        nxt = pool.submit(_draw, entropy, q, bufs[0], 0, min(blocks_per_chunk, n_blocks))
+        for c_i, b0 in enumerate(starts):
+            k = min(blocks_per_chunk, n_blocks - b0)
+            nxt.result()
+            mc = bufs[c_i % 2][:k]
+            if c_i + 1 < len(starts):
+                b_next = starts[c_i + 1]
+                nxt = pool.submit(_draw, entropy, q, bufs[(c_i + 1) % 2], b_next, min(blocks_per_chunk, n_blocks - b_next))
+            _transform(q, mc)
+            dc = plan.deviations(mc, k)
+            width = iterations - (b0 + k - 1) * BLOCK_SIZE
+            if width < BLOCK_SIZE:  # draws beyond the last iteration are discarded
+                dc[k - 1, :, width:] = 0.0
+            _accumulate(sim, dc, b0, k, iterations)
+    return sim
+
+
+def _accumulate(sim: _Simulation, dc: np.ndarray, b0: int, k: int, iterations: int) -> None:
+    """Add one chunk's deviations to the running sums, block by block in block order."""
+    tdev = dc.sum(axis=1)  # (k, BLOCK_SIZE)
+    part_dt = np.einsum("kib,kb->ki", dc, tdev)  # per block, no BLAS (same sums for any chunking)
+    part_d = dc.sum(axis=2)
+    for j in range(k):
+        i0 = (b0 + j) * BLOCK_SIZE
+        i1 = min(i0 + BLOCK_SIZE, iterations)
+        sim.totals_dev[i0:i1] = tdev[j, : i1 - i0]
+        sim.acc_dt += part_dt[j]
+        sim.acc_d += part_d[j]
+
+
+def _convergence(totals: np.ndarray, iterations: int, half: float) -> tuple[pd.DataFrame, float, bool]:
+    """Mean and bounds at checkpoints over the last 10 % (prefixes of the same run); the drift and the verdict."""
+    conv_rows = []
+    for f in CONVERGENCE_CHECKPOINTS:
+        k = max(1, int(round(f * iterations)))
+        pre = totals[:k]
+        lo_k, hi_k = np.percentile(pre, [2.5, 97.5])
+        conv_rows.append({"iterations": k, "mean_tco2e": float(pre.mean()), "p2_5_tco2e": float(lo_k), "p97_5_tco2e": float(hi_k)})
+    conv = pd.DataFrame(conv_rows)
+    final = conv.iloc[-1]
+    drift = max(float((conv[c] - final[c]).abs().max()) for c in ("mean_tco2e", "p2_5_tco2e", "p97_5_tco2e"))
+    converged = bool(drift <= CONVERGENCE_TOLERANCE * half) if half > 0 else True
+    return conv, drift, converged
+
+
+def _percentile_ci(srt: np.ndarray, prob: float) -> tuple[float, float]:
+    """Distribution-free 95 % confidence interval of a sampled percentile (order statistics) [t CO2e]."""
+    n_it = float(len(srt))
+    s = Z975 * math.sqrt(n_it * prob * (1 - prob))
+    lo_i = int(max(0, math.floor(n_it * prob - s) - 1))
+    hi_i = int(min(len(srt) - 1, math.ceil(n_it * prob + s) - 1))
+    return float(srt[lo_i]), float(srt[hi_i])
+
+
+def _notes(p: PreparedRecords, q: _Quantities, iterations: int, converged: bool) -> tuple[str, ...]:
+    """What the reader of the result should know: wide normals, few iterations, no convergence, biogenic rows."""
+    notes = []
+    wide = q.table[(q.table.distribution == "normal") & (q.table[["low_pct", "high_pct"]].mean(axis=1) > 100 * 0.25 * Z975)]
+    if len(wide):
+        notes.append(
+            f"{len(wide)} quantit{'y is' if len(wide) == 1 else 'ies are'} normal with a 95 % half-width above "
+            f"{100 * 0.25 * Z975:.0f} % ({', '.join(wide.key.head(5))}{', ...' if len(wide) > 5 else ''}); such draws can be "
+            "negative. Set the distribution to 'lognormal' for strictly positive values."
+        )
+    if iterations < 10_000:
+        notes.append(f"Only {iterations:,} iterations; use 10,000 or more for a reported interval.")
+    if not converged:
+        notes.append("The mean or a bound still moved by more than 5 % of the half-width over the last 10 % of iterations; run more iterations.")
+    if p.n_biogenic:
+        notes.append(f"{p.n_biogenic} biogenic record(s) left out of the total.")
+    return tuple(notes)
 
 
 def uncertainty_report(
