@@ -15,7 +15,6 @@ from statistics import NormalDist
 from typing import Any
 
 import numpy as np
-from scipy import special, stats
 
 from carbon.errors import CalculationError
 
@@ -110,6 +109,8 @@ def multiplier_quantiles(low_pct: float, high_pct: float, dist: str = "", q: Any
     [0.97976, 1.0, 1.00945]
     """
     q = np.asarray(q, dtype=float)
+    from scipy import special  # imported when quantiles are asked for (scipy.stats takes ~0.5 s to load)
+
     z = special.ndtri(q)
     fit = fit_multiplier(low_pct, high_pct, dist)
     if fit is None:
@@ -123,6 +124,8 @@ def multiplier_quantiles(low_pct: float, high_pct: float, dist: str = "", q: Any
         return np.exp(par[0] + par[1] * z)
     if code == D_UNIFORM:
         return par[0] + (par[1] - par[0]) * q
+    from scipy import stats
+
     lo, mode, hi = par
     return stats.triang.ppf(q, (mode - lo) / (hi - lo), loc=lo, scale=hi - lo)
 

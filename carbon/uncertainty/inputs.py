@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -186,11 +187,22 @@ class PreparedRecords:
     ef: np.ndarray
     ad_dist: np.ndarray
     ef_dist: np.ndarray
-    ad_key: list[tuple]
-    ef_key: list[tuple]
+    group: np.ndarray  # activity_group ('' = none)
+    factor_id: np.ndarray  # '' = none
+    index: np.ndarray  # position of the row in the records table
     defaults_used: pd.DataFrame
     n_biogenic: int
     shared_factors: int
+
+    @cached_property
+    def ad_key(self) -> list[tuple]:
+        """Which activity draw a row takes: its activity group, else its source."""
+        return [("group", g) if g else ("source", s) for g, s in zip(self.group, self.source_id, strict=True)]
+
+    @cached_property
+    def ef_key(self) -> list[tuple]:
+        """Which factor draw a row takes: its (factor, gas), else its own."""
+        return [("factor", f, g) if f else ("row", int(i)) for f, g, i in zip(self.factor_id, self.gas, self.index, strict=True)]
 
 
 def _check_table(records: pd.DataFrame) -> pd.DataFrame:
@@ -334,12 +346,10 @@ def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
     defaults_used = _apply_defaults(defaults, ad, ef, dists, bio, (rownum, source_id, gas))
     idx = np.flatnonzero(~bio)
     factor_id, group, category = (_optional_text(df, c) for c in ("factor_id", "activity_group", "iso_category"))
-    ad_key = [("group", group[i]) if group[i] else ("source", source_id[i]) for i in idx]
-    ef_key = [("factor", factor_id[i], gas[i]) if factor_id[i] else ("row", int(i)) for i in idx]
-    counts: dict[tuple, int] = {}
-    for k in ef_key:
-        if k[0] == "factor":
-            counts[k] = counts.get(k, 0) + 1
+    fid_i, gas_i = factor_id[idx], gas[idx]
+    has_f = fid_i != ""
+    pairs = pd.DataFrame({"f": fid_i[has_f], "g": gas_i[has_f]})
+    shared = int((pairs.value_counts(sort=False) > 1).sum()) if len(pairs) else 0
     return PreparedRecords(
         row=rownum[idx],
         source_id=source_id[idx],
@@ -350,11 +360,12 @@ def prepare_records(records: pd.DataFrame, defaults: Any) -> PreparedRecords:
         ef=ef[idx],
         ad_dist=dists["ad_dist"][idx],
         ef_dist=dists["ef_dist"][idx],
-        ad_key=ad_key,
-        ef_key=ef_key,
+        group=group[idx],
+        factor_id=fid_i,
+        index=idx,
         defaults_used=defaults_used,
         n_biogenic=int(bio.sum()),
-        shared_factors=sum(1 for v in counts.values() if v > 1),
+        shared_factors=shared,
     )
 
 
