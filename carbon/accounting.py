@@ -178,6 +178,7 @@ class _Input:
 
     @property
     def n(self) -> int:
+        """Number of activity rows."""
         return len(self.act)
 
     def problem(self, i: int, column: str, message: str, hint: str | None = None) -> None:

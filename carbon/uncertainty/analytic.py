@@ -132,6 +132,7 @@ def analytic(records: pd.DataFrame, defaults: Any = None, *, round_like_workbook
 
 
 def analytic_prepared(p: PreparedRecords, round_like_workbook: bool = False) -> AnalyticResult:
+    """Approach 1 over prepared records (see :func:`analytic`)."""
     covered = ~np.isnan(p.ad).any(axis=1) & ~np.isnan(p.ef).any(axis=1)
     u = np.sqrt(p.ad**2 + p.ef**2)  # (n, 2) in %
     if round_like_workbook:

@@ -131,6 +131,15 @@ def multiplier_quantiles(low_pct: float, high_pct: float, dist: str = "", q: Any
 
 
 def triangular_ppf(u: np.ndarray, lo: Any, mode: Any, hi: Any) -> np.ndarray:
+    """Inverse CDF of the triangular distribution on [lo, hi] with the given mode (vectorised, in place-safe).
+
+    Parameters
+    ----------
+    u : numpy.ndarray
+        Probabilities in [0, 1]. [1]
+    lo, mode, hi : float
+        Lower limit, mode and upper limit of the multiplier. [1]
+    """
     width = hi - lo
     fc = (mode - lo) / width
     left = lo + np.sqrt(u * width * (mode - lo))

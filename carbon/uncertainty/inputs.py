@@ -56,6 +56,7 @@ _FALSE = {"false", "f", "no", "n", "0", "否", ""}
 
 
 def to_bool(v: Any) -> bool | None:
+    """A yes/no cell: True, False, or None when it is neither (blank and missing are False)."""
     if v is None or v is pd.NA:
         return False
     if isinstance(v, (bool, np.bool_)):
@@ -77,98 +78,108 @@ def text_column(series: pd.Series) -> np.ndarray:
     return lut[codes]
 
 
+def _default_entry(gas: Any, kind: Any, low: Any, high: Any, dist: Any, where: str, problems: list[Problem]) -> tuple[tuple[str, str], tuple[float, float, str]] | None:
+    """One checked default: ``((gas, kind), (low_pct, high_pct, dist))``, or None with a problem."""
+    k = _KINDS.get(str(kind).strip().lower())
+    if k is None:
+        problems.append(Problem(f"{where}: kind {kind!r} is not 'ad' or 'ef'.", hint="Use 'ad' (activity data) or 'ef' (emission factor)."))
+        return None
+    try:
+        lo, hi = float(low), float(high)
+    except (TypeError, ValueError):
+        problems.append(Problem(f"{where}: bounds {low!r}/{high!r} are not numbers.", hint="Give a percentage such as 7 or a pair (2.0, 0.9)."))
+        return None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi < 0 or lo >= 100:
+        problems.append(Problem(f"{where}: bounds {lo}/{hi} % must be finite, >= 0, and the lower one < 100."))
+        return None
+    d = "" if dist is None or (isinstance(dist, float) and math.isnan(dist)) else str(dist).strip().lower()
+    if d and d not in DISTRIBUTIONS:
+        hint = did_you_mean(d, DISTRIBUTIONS) or f"Use one of {', '.join(DISTRIBUTIONS)}."
+        problems.append(Problem(f"{where}: distribution {d!r} is unknown.", hint=hint))
+        return None
+    return (str(gas).strip() or "*", k), (lo, hi, d)
+
+
+def _defaults_from_table(defaults: pd.DataFrame) -> list[tuple]:
+    """(gas, kind, low, high, dist, where) per row of a defaults table."""
+    cols = set(defaults.columns)
+    if not {"gas", "kind"} <= cols or not ({"pct"} <= cols or {"low_pct", "high_pct"} <= cols):
+        msg = "defaults table needs columns gas, kind and either pct or low_pct, high_pct; it has " + ", ".join(map(str, defaults.columns)) + "."
+        raise InputError([Problem(msg, hint="Example: gas=CO2, kind=ef, pct=7.")])
+    out = []
+    for i, rec in enumerate(defaults.to_dict(orient="records")):
+        pct = rec.get("pct")
+        low = rec.get("low_pct", pct)
+        high = rec.get("high_pct", pct)
+        if low is None or (isinstance(low, float) and math.isnan(low)):
+            low = pct
+        if high is None or (isinstance(high, float) and math.isnan(high)):
+            high = pct
+        out.append((rec["gas"], rec["kind"], low, high, rec.get("dist"), f"defaults row {i + 1}"))
+    return out
+
+
+def _defaults_from_mapping(defaults: Mapping) -> list:
+    """(gas, kind, low, high, dist, where) per entry of a defaults dict, or the entry's Problem (in entry order)."""
+    out = []
+    for key, val in defaults.items():
+        if isinstance(key, tuple) and len(key) == 2:
+            gas, kind = key
+        elif isinstance(key, str) and "/" in key:
+            gas, kind = key.rsplit("/", 1)
+        else:
+            hint = "Example: {('CO2', 'ef'): 7, 'CH4/ef': (70, 200)}."
+            out.append(Problem(f"defaults key {key!r} is not (gas, kind) or 'gas/kind'.", hint=hint))
+            continue
+        dist = None
+        if isinstance(val, Mapping):
+            low = val.get("low_pct", val.get("pct"))
+            high = val.get("high_pct", val.get("pct"))
+            dist = val.get("dist")
+        elif isinstance(val, (tuple, list)):
+            if len(val) not in (2, 3):
+                out.append(Problem(f"defaults[{key!r}] = {val!r}: give pct, (low, high) or (low, high, dist)."))
+                continue
+            low, high = val[0], val[1]
+            dist = val[2] if len(val) == 3 else None
+        else:
+            low = high = val
+        out.append((gas, kind, low, high, dist, f"defaults[{key!r}]"))
+    return out
+
+
 def parse_defaults(defaults: Any) -> dict[tuple[str, str], tuple[float, float, str]]:
-    """Normalise ``defaults`` to ``{(gas, kind): (low_pct, high_pct, dist)}``; gas '*' = any."""
+    """Normalise ``defaults`` to ``{(gas, kind): (low_pct, high_pct, dist)}``; gas '*' = any.
+
+    Parameters
+    ----------
+    defaults : pandas.DataFrame, mapping or None
+        A table with columns gas, kind and pct or low_pct/high_pct (optional dist), or a
+        dict ``{(gas, kind) or 'gas/kind': pct | (low, high[, dist]) | {...}}``. [%]
+
+    Raises
+    ------
+    InputError
+        Every malformed entry at once.
+    """
     if defaults is None:
         return {}
-    out: dict[tuple[str, str], tuple[float, float, str]] = {}
     problems: list[Problem] = []
-
-    def put(gas: Any, kind: Any, low: Any, high: Any, dist: Any, where: str) -> None:
-        k = _KINDS.get(str(kind).strip().lower())
-        if k is None:
-            problems.append(
-                Problem(
-                    f"{where}: kind {kind!r} is not 'ad' or 'ef'.",
-                    hint="Use 'ad' (activity data) or 'ef' (emission factor).",
-                )
-            )
-            return
-        try:
-            lo, hi = float(low), float(high)
-        except (TypeError, ValueError):
-            problems.append(
-                Problem(
-                    f"{where}: bounds {low!r}/{high!r} are not numbers.",
-                    hint="Give a percentage such as 7 or a pair (2.0, 0.9).",
-                )
-            )
-            return
-        if not (math.isfinite(lo) and math.isfinite(hi)) or lo < 0 or hi < 0 or lo >= 100:
-            problems.append(Problem(f"{where}: bounds {lo}/{hi} % must be finite, >= 0, and the lower one < 100."))
-            return
-        d = "" if dist is None or (isinstance(dist, float) and math.isnan(dist)) else str(dist).strip().lower()
-        if d and d not in DISTRIBUTIONS:
-            problems.append(
-                Problem(
-                    f"{where}: distribution {d!r} is unknown.",
-                    hint=did_you_mean(d, DISTRIBUTIONS) or f"Use one of {', '.join(DISTRIBUTIONS)}.",
-                )
-            )
-            return
-        out[(str(gas).strip() or "*", k)] = (lo, hi, d)
-
     if isinstance(defaults, pd.DataFrame):
-        cols = set(defaults.columns)
-        if not {"gas", "kind"} <= cols or not ({"pct"} <= cols or {"low_pct", "high_pct"} <= cols):
-            msg = (
-                "defaults table needs columns gas, kind and either pct or low_pct, high_pct; it has "
-                + ", ".join(map(str, defaults.columns))
-                + "."
-            )
-            raise InputError([Problem(msg, hint="Example: gas=CO2, kind=ef, pct=7.")])
-        for i, rec in enumerate(defaults.to_dict(orient="records")):
-            pct = rec.get("pct")
-            low = rec.get("low_pct", pct)
-            high = rec.get("high_pct", pct)
-            if low is None or (isinstance(low, float) and math.isnan(low)):
-                low = pct
-            if high is None or (isinstance(high, float) and math.isnan(high)):
-                high = pct
-            put(rec["gas"], rec["kind"], low, high, rec.get("dist"), f"defaults row {i + 1}")
+        entries = _defaults_from_table(defaults)
     elif isinstance(defaults, Mapping):
-        for key, val in defaults.items():
-            if isinstance(key, tuple) and len(key) == 2:
-                gas, kind = key
-            elif isinstance(key, str) and "/" in key:
-                gas, kind = key.rsplit("/", 1)
-            else:
-                problems.append(
-                    Problem(
-                        f"defaults key {key!r} is not (gas, kind) or 'gas/kind'.",
-                        hint="Example: {('CO2', 'ef'): 7, 'CH4/ef': (70, 200)}.",
-                    )
-                )
-                continue
-            dist = None
-            if isinstance(val, Mapping):
-                low = val.get("low_pct", val.get("pct"))
-                high = val.get("high_pct", val.get("pct"))
-                dist = val.get("dist")
-            elif isinstance(val, (tuple, list)):
-                if len(val) not in (2, 3):
-                    problems.append(
-                        Problem(f"defaults[{key!r}] = {val!r}: give pct, (low, high) or (low, high, dist).")
-                    )
-                    continue
-                low, high = val[0], val[1]
-                dist = val[2] if len(val) == 3 else None
-            else:
-                low = high = val
-            put(gas, kind, low, high, dist, f"defaults[{key!r}]")
+        entries = _defaults_from_mapping(defaults)
     else:
         msg = f"defaults must be a DataFrame or a dict, not {type(defaults).__name__}."
         raise InputError([Problem(msg, hint="Example: {('CO2', 'ef'): 7, ('CO2', 'ad'): 2}.")])
+    out: dict[tuple[str, str], tuple[float, float, str]] = {}
+    for entry in entries:
+        if isinstance(entry, Problem):
+            problems.append(entry)
+            continue
+        hit = _default_entry(*entry, problems)
+        if hit is not None:
+            out[hit[0]] = hit[1]
     if problems:
         raise InputError(problems)
     return out

@@ -170,12 +170,15 @@ class _Quantities:
     order: np.ndarray  # row order with rows sharing a factor adjacent
 
 
-def _quantities(p: PreparedRecords) -> _Quantities:
+def _group_quantities(p: PreparedRecords) -> tuple[dict[tuple, dict[str, Any]], np.ndarray]:
+    """One uncertain quantity per shared draw key, with its rows; rows sharing a draw must agree.
+
+    Rows sharing a factor are made adjacent (``order``), so that the sampler can broadcast
+    one factor column over a contiguous run of rows instead of gathering it per row.
+    """
     specs: dict[tuple, dict[str, Any]] = {}
     problems: list[Problem] = []
     n = len(p.co2e)
-    # rows sharing a factor are made adjacent, so that the sampler can broadcast one
-    # factor column over a contiguous run of rows instead of gathering it per row
     order = np.array(sorted(range(n), key=lambda i: (p.ef_key[i][0], str(p.ef_key[i][1:]))), dtype=np.intp)
     for kind, keys, bounds, dist in (("ad", p.ad_key, p.ad, p.ad_dist), ("ef", p.ef_key, p.ef, p.ef_dist)):
         for i in order:
@@ -185,27 +188,25 @@ def _quantities(p: PreparedRecords) -> _Quantities:
             s = specs.get(key)
             if s is None:
                 specs[key] = {"sig": sig, "rows": [i]}
-            else:
-                if s["sig"] != sig:
-                    first = s["rows"][0]
-                    what = "activity group" if key[1] == "group" else ("source" if key[1] == "source" else "factor")
-                    name = key[2] if key[1] != "factor" else f"{key[2]} ({key[3]})"
-                    msg = (
-                        f"{kind.upper()} bounds/distribution {sig} differ from {s['sig']} given in row {int(p.row[first])} "
-                        f"for the same {what} {name!r}, which is drawn once per iteration."
-                    )
-                    problems.append(
-                        Problem(
-                            msg,
-                            row=int(p.row[i]),
-                            column=f"{kind}_low_pct",
-                            hint="Give the same bounds and distribution on every row that shares it (or leave them empty on all).",
-                        )
-                    )
-                s["rows"].append(i)
+                continue
+            if s["sig"] != sig:
+                first = s["rows"][0]
+                what = "activity group" if key[1] == "group" else ("source" if key[1] == "source" else "factor")
+                name = key[2] if key[1] != "factor" else f"{key[2]} ({key[3]})"
+                msg = (
+                    f"{kind.upper()} bounds/distribution {sig} differ from {s['sig']} given in row {int(p.row[first])} "
+                    f"for the same {what} {name!r}, which is drawn once per iteration."
+                )
+                hint = "Give the same bounds and distribution on every row that shares it (or leave them empty on all)."
+                problems.append(Problem(msg, row=int(p.row[i]), column=f"{kind}_low_pct", hint=hint))
+            s["rows"].append(i)
     if problems:
         raise InputError(problems)
+    return specs, order
 
+
+def _fit_quantities(p: PreparedRecords, specs: dict[tuple, dict[str, Any]]) -> dict[int, list]:
+    """Fit each uncertain quantity's distribution; grouped by distribution code."""
     fitted: dict[int, list[tuple[tuple, tuple[float, ...], dict]]] = {c: [] for c in DIST_LABEL}
     fit_problems: list[Problem] = []
     for key, s in specs.items():
@@ -221,7 +222,13 @@ def _quantities(p: PreparedRecords) -> _Quantities:
             fitted[f[0]].append((key, f[1], s))
     if fit_problems:
         raise InputError(fit_problems)
+    return fitted
 
+
+def _quantities(p: PreparedRecords) -> _Quantities:
+    """The uncertain quantities in draw-column order (normal-based first, then uniform-based)."""
+    specs, order = _group_quantities(p)
+    fitted = _fit_quantities(p, specs)
     code_order = [D_NORMAL, D_SHIFTED, D_LOGNORMAL, D_UNIFORM, D_TRIANGULAR]
     col = 0
     slices, params, rows_tab = {}, {}, []
@@ -233,7 +240,7 @@ def _quantities(p: PreparedRecords) -> _Quantities:
             params[code] = tuple(np.array([it[1][j] for it in items])[:, None] for j in range(len(items[0][1])))
         for key, par, s in items:
             colmap[key] = col
-            lo, hi, d = s["sig"]
+            lo, hi, _d = s["sig"]
             rows_tab.append(
                 {
                     "column": col,
@@ -250,19 +257,14 @@ def _quantities(p: PreparedRecords) -> _Quantities:
             col += 1
     nq = col
     n_normal = slices[D_LOGNORMAL][1]
-    row_ad = np.array([colmap.get(("ad", *k), nq) for k in p.ad_key], dtype=np.intp)
-    row_ef = np.array([colmap.get(("ef", *k), nq) for k in p.ef_key], dtype=np.intp)
     return _Quantities(
-        table=pd.DataFrame(
-            rows_tab,
-            columns=["column", "kind", "key", "distribution", "low_pct", "high_pct", "params", "n_rows", "co2e_t"],
-        ),
+        table=pd.DataFrame(rows_tab, columns=["column", "kind", "key", "distribution", "low_pct", "high_pct", "params", "n_rows", "co2e_t"]),
         n_normal=n_normal,
         n_uniform=nq - n_normal,
         slices=slices,
         params=params,
-        row_ad=row_ad,
-        row_ef=row_ef,
+        row_ad=np.array([colmap.get(("ad", *k), nq) for k in p.ad_key], dtype=np.intp),
+        row_ef=np.array([colmap.get(("ef", *k), nq) for k in p.ef_key], dtype=np.intp),
         order=order,
     )
 
