@@ -506,6 +506,13 @@ def compute_records(
     InputError
         With every problem found (unknown factor ids, units that do not convert,
         missing heat values, missing gas for a refrigerant factor ...).
+
+    References
+    ----------
+    .. [1] 2006 IPCC Guidelines, Vol. 2, Ch. 2, Eq. 2.1 (emissions = activity × factor) and
+       Vol. 1, Ch. 8 (CO2-equivalents with 100-year GWPs).
+    .. [2] 環境部 溫室氣體排放量清冊表單(範例), 表五 notes 7–9 (heat value, rounding to 4 decimals).
+    .. [3] ISO 14064-1:2018, 6.2 (quantification) and Annex D (biogenic CO2).
     """
     if rounding not in ("exact", "moenv"):
         msg = f"rounding must be 'exact' or 'moenv', not '{rounding}'."

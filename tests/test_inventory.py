@@ -359,3 +359,20 @@ def test_registrable_total_is_categories_1_and_2():
     assert d["registrable_tco2e"] == r.registrable_tco2e == pytest.approx(cat12, rel=1e-12)
     assert d["total_tco2e"] == pytest.approx(cat12 + d["by_category"]["3"], rel=1e-12) and d["by_category"]["3"] > 0.1
     assert "all included categories" in d["total_basis"]
+
+
+def test_json_sources_equal_a_per_source_reference():
+    """to_dict builds the per-source entries from record arrays; they equal a per-source group-by of the records."""
+    sample = EXAMPLE.parent.parent / "factors" / "sources" / "taiwan" / "moenv-inventory-workbook-sample.ods"
+    for path, rounding in ((EXAMPLE, "exact"), (sample, "moenv")):
+        res = calculate(read_project(path), rounding=rounding)
+        got = {s["id"]: s for s in res.to_dict()["sources"]}
+        rec = res.records
+        assert list(got) == list(dict.fromkeys(rec["source_id"].astype(str)))
+        for sid, grp in rec.groupby("source_id", observed=True, sort=False):
+            e = got[str(sid)]
+            assert e["tco2e"] == res._round(grp.loc[~grp["biogenic"].astype(bool), "co2e_t"].sum())
+            assert e["category"] == str(grp["iso_subcategory"].iloc[0]) and e["excluded"] == (str(sid) in res.excluded_sources)
+            assert e["gases"] == {str(r.gas): {"mass_t": r.mass_t, "gwp": r.gwp, "tco2e": r.co2e_t, "biogenic": bool(r.biogenic)} for r in grp.itertuples()}
+            fac = grp[["factor_id", "factor_dataset", "factor_edition"]].astype(str).drop_duplicates()
+            assert e["factors"] == [{"id": a, "dataset": b, "edition": c} for a, b, c in fac.itertuples(index=False)]
