@@ -10,6 +10,7 @@ Modules: :mod:`~carbon.factors.model` (Factor, constants; standard library only)
 :mod:`~carbon.factors.custom` (the project's own factors). The registry (pandas,
 pint) is imported only when a name needing it is used.
 
+>>> from carbon.factors import load_registry
 >>> reg = load_registry()
 >>> f = reg.get("moenv-6.0.4/diesel-stationary")
 >>> f.gases["CO2"].value, f.gases["CO2"].unit
