@@ -20,6 +20,7 @@ __all__ = [
     "METHODS",
     "RECORD_COLUMNS",
     "SOURCE_COLUMNS",
+    "FALSE_WORDS",
     "TRUE_WORDS",
     "Column",
     "empty_records",
@@ -125,7 +126,7 @@ ISO_SUBCATEGORIES: dict[str, tuple[str, str, int | None]] = {
 
 
 #: Cell texts read as "yes" in yes/no columns (biogenic, excluded …); anything else is "no".
-TRUE_WORDS = frozenset({"true", "1", "1.0", "yes", "y", "是", "v", "✓", "x", "排除"})
+TRUE_WORDS = frozenset({"true", "t", "1", "1.0", "yes", "y", "是", "v", "✓", "x", "排除"})
 
 
 def is_true(value: object) -> bool:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from carbon.errors import InputError, Problem, did_you_mean
+from carbon.schema import FALSE_WORDS, TRUE_WORDS
 from carbon.uncertainty.distributions import DISTRIBUTIONS
 
 __all__ = ["PCT_COLUMNS", "REQUIRED_COLUMNS", "PreparedRecords", "frame_records", "num_or_none", "parse_defaults", "prepare_records", "text_column", "to_bool"]
@@ -51,12 +52,11 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-_TRUE = {"true", "t", "yes", "y", "1", "是"}
-_FALSE = {"false", "f", "no", "n", "0", "否", ""}
-
-
 def to_bool(v: Any) -> bool | None:
-    """A yes/no cell: True, False, or None when it is neither (blank and missing are False)."""
+    """A yes/no cell: True, False, or None when it is neither (blank and missing are False).
+
+    The words are :data:`carbon.schema.TRUE_WORDS` and :data:`carbon.schema.FALSE_WORDS`.
+    """
     if v is None or v is pd.NA:
         return False
     if isinstance(v, (bool, np.bool_)):
@@ -64,9 +64,9 @@ def to_bool(v: Any) -> bool | None:
     if isinstance(v, (int, float, np.integer, np.floating)):
         return False if (isinstance(v, float) and math.isnan(v)) else bool(v)
     s = str(v).strip().lower()
-    if s in _TRUE:
+    if s in TRUE_WORDS:
         return True
-    if s in _FALSE:
+    if s in FALSE_WORDS or s == "":
         return False
     return None
 
