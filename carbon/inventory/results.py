@@ -319,4 +319,6 @@ def explain(res: InventoryResult, source_id: str) -> str:
         lines += _record_lines(res, x)
     total = r.loc[~r["biogenic"].astype(bool), "co2e_t"].sum()
     lines.append(f"  total {total:,.4f} t CO2e" + (" (excluded from the inventory total)" if source_id in res.excluded_sources else ""))
+    if str(first["iso_subcategory"]) == "2.1":
+        lines.append(f"  in the total by the rule {MOENV_SCOPE2_RULE} (location- and market-based scope 2: see scope2)")
     return "\n".join(lines)
