@@ -211,17 +211,24 @@ def _source_entries(res: InventoryResult) -> list[dict]:
     scope = rec["scope"].astype(object).to_numpy()[first]
     scope = [int(x) if pd.notna(x) else None for x in scope] if len(scope) < 1000 else _int_or_none(scope)
     sub = rec["iso_subcategory"].astype(str).to_numpy()[first].tolist()
-    g = order.tolist()
     gas, mass, gwp = (rec[c].astype(str).to_numpy()[order].tolist() if c == "gas" else rec[c].to_numpy(dtype=float)[order].tolist() for c in ("gas", "mass_t", "gwp"))
     co2e_l, bio_l = co2e[order].tolist(), bio[order].tolist()
-    fac = list(zip(*(rec[c].astype(str).to_numpy()[order].tolist() for c in ("factor_id", "factor_dataset", "factor_edition")), strict=True))
+    # the distinct (factor, dataset, edition) of each source, in record order, found vectorised
+    fkey = np.zeros(len(codes), dtype=np.int64)
+    for c in ("factor_id", "factor_dataset", "factor_edition"):
+        k = rec[c].cat.codes.to_numpy().astype(np.int64) + 1
+        fkey = fkey * (int(k.max(initial=0)) + 1) + k
+    first_fac = ~pd.DataFrame({"s": sc, "k": fkey[order]}).duplicated().to_numpy()
+    fac_pos = np.flatnonzero(first_fac)
+    fac_l = list(zip(*(rec[c].astype(str).to_numpy()[order][fac_pos].tolist() for c in ("factor_id", "factor_dataset", "factor_edition")), strict=True))
+    fac_start = np.searchsorted(fac_pos, starts).tolist()
+    fac_end = np.searchsorted(fac_pos, ends).tolist()
     names, excluded = _names(res), set(res.excluded_sources)
     rounded = [res._round(v) for v in tco2e.tolist()] if res.rounding == "moenv" else tco2e.tolist()
     entries = {}
     for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
         c = int(sc[a])
         sid = cats[c]
-        seen = list(dict.fromkeys(fac[a:b]))
         entries[c] = {
             "id": str(sid),
             "name": names.get(sid),
@@ -232,9 +239,8 @@ def _source_entries(res: InventoryResult) -> list[dict]:
             "gases": {
                 gas[j]: {"mass_t": mass[j], "gwp": gwp[j], "tco2e": co2e_l[j], "biogenic": bio_l[j]} for j in range(a, b)
             },
-            "factors": [{"id": f, "dataset": d, "edition": e} for f, d, e in seen],
+            "factors": [{"id": f, "dataset": d, "edition": e} for f, d, e in fac_l[fac_start[k] : fac_end[k]]],
         }
-    del g
     return [entries[int(c)] for c in pd.unique(codes)]
 
 
