@@ -7,6 +7,8 @@ of 100,000 sources is assembled in about a second (``bench/inventory_json.py``).
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -195,6 +197,18 @@ def _names(res: InventoryResult) -> dict:
     return {k: (None if pd.isna(v) else str(v)) for k, v in zip(s["source_id"].tolist(), s["name"].tolist(), strict=True)}
 
 
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while building many acyclic objects (reference counting still frees them)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _source_entries(res: InventoryResult) -> list[dict]:
     """One JSON entry per source with its gases and factors, built from record arrays (no per-source pandas work)."""
     rec = res.records
@@ -226,21 +240,22 @@ def _source_entries(res: InventoryResult) -> list[dict]:
     names, excluded = _names(res), set(res.excluded_sources)
     rounded = [res._round(v) for v in tco2e.tolist()] if res.rounding == "moenv" else tco2e.tolist()
     entries = {}
-    for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        c = int(sc[a])
-        sid = cats[c]
-        entries[c] = {
-            "id": str(sid),
-            "name": names.get(sid),
-            "category": sub[k],
-            "scope": scope[k],
-            "tco2e": rounded[c],
-            "excluded": str(sid) in excluded,
-            "gases": {
-                gas[j]: {"mass_t": mass[j], "gwp": gwp[j], "tco2e": co2e_l[j], "biogenic": bio_l[j]} for j in range(a, b)
-            },
-            "factors": [{"id": f, "dataset": d, "edition": e} for f, d, e in fac_l[fac_start[k] : fac_end[k]]],
-        }
+    with _no_cyclic_gc():  # many small acyclic dicts: the cyclic collector would rescan them again and again
+        for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+            c = int(sc[a])
+            sid = cats[c]
+            entries[c] = {
+                "id": str(sid),
+                "name": names.get(sid),
+                "category": sub[k],
+                "scope": scope[k],
+                "tco2e": rounded[c],
+                "excluded": str(sid) in excluded,
+                "gases": {
+                    gas[j]: {"mass_t": mass[j], "gwp": gwp[j], "tco2e": co2e_l[j], "biogenic": bio_l[j]} for j in range(a, b)
+                },
+                "factors": [{"id": f, "dataset": d, "edition": e} for f, d, e in fac_l[fac_start[k] : fac_end[k]]],
+            }
     return [entries[int(c)] for c in pd.unique(codes)]
 
 
