@@ -376,3 +376,12 @@ def test_json_sources_equal_a_per_source_reference():
             assert e["gases"] == {str(r.gas): {"mass_t": r.mass_t, "gwp": r.gwp, "tco2e": r.co2e_t, "biogenic": bool(r.biogenic)} for r in grp.itertuples()}
             fac = grp[["factor_id", "factor_dataset", "factor_edition"]].astype(str).drop_duplicates()
             assert e["factors"] == [{"id": a, "dataset": b, "edition": c} for a, b, c in fac.itertuples(index=False)]
+
+
+def test_scope2_location_based_under_equity_share():
+    org = Organisation(name="JV", reporting_year=2024, boundary_approach="equity_share")
+    fac = pd.DataFrame([{"facility_id": "F1", "equity_share": 0.6}])
+    rows = [ELEC | {"facility": "F1", "certificate_kwh": 400}]
+    r = calculate(InventoryProject(organisation=org, facilities=fac, sources=pd.DataFrame(rows)), gwp_set="MOENV-2024")
+    assert r.scope2["moenv"] == pytest.approx(0.6 * 600 * 0.494 / 1000, rel=1e-12)
+    assert r.scope2["location_based"] == pytest.approx(0.6 * 1000 * 0.494 / 1000, rel=1e-12)

@@ -96,7 +96,20 @@ def _co2e_with(res: InventoryResult, act: pd.DataFrame, amount: pd.Series, facto
         }
     )
     rec = compute_records(rows, res.registry, res.gwp_set, rounding=res.rounding)
-    return float(rec.loc[~rec["biogenic"].astype(bool), "co2e_t"].sum())
+    share = _equity_shares(res, act)[rec["source_id"].cat.codes.to_numpy()]
+    return float((rec["co2e_t"].to_numpy() * share)[~rec["biogenic"].to_numpy(dtype=bool)].sum())
+
+
+def _equity_shares(res: InventoryResult, act: pd.DataFrame) -> np.ndarray:
+    """The organisation's share of each activity row's facility (1 unless the equity-share approach applies)."""
+    if res.project.organisation.boundary_approach != "equity_share":
+        return np.ones(len(act))
+    fac = res.project.facilities
+    shares = dict(zip(fac["facility_id"].astype(str), pd.to_numeric(fac["equity_share"], errors="coerce"), strict=True))
+    facility = act["facility"].astype(object)
+    if len(shares) == 1:
+        facility = facility.where(facility.notna(), next(iter(shares)))
+    return facility.map(lambda f: shares.get(str(f), 1.0)).to_numpy(dtype=float)
 
 
 def scope2(res: InventoryResult) -> dict:
