@@ -13,14 +13,16 @@ Equation (2006 IPCC Guidelines, Vol. 2, Ch. 2, Eq. 2.1; MOENV 表五 notes 7–9
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pint
 
 from carbon.errors import InputError, Problem, UnitError, UnitMismatchError
 from carbon.factors import PLACEHOLDER_GAS, FactorRegistry
 from carbon.gwp import gwp_values
-from carbon.schema import RECORD_COLUMNS, is_true
+from carbon.schema import RECORD_COLUMNS, yes_no
 from carbon.units import is_convertible, multiplier, parse_unit, split_factor_unit
 
 __all__ = ["PLACEHOLDER_GAS", "compute_records", "round_half_up"]
@@ -44,13 +46,6 @@ def round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
 
 
 
-def _col(act: pd.DataFrame, name: str, n: int) -> np.ndarray:
-    """A column as an object array with None for missing (None everywhere if absent)."""
-    if name not in act:
-        return np.full(n, None, dtype=object)
-    return act[name].to_numpy(dtype=object, na_value=None)
-
-
 def _small_factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes and distinct values of non-negative integer keys; a dense table when the key space is small."""
     if len(key) == 0:
@@ -64,15 +59,6 @@ def _small_factorize(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lut = np.full(top, -1, dtype=np.intp)
     lut[uniq] = np.arange(len(uniq))
     return lut[key], uniq
-
-
-def _flags(values: pd.Series) -> np.ndarray:
-    """A yes/no column as booleans (missing = False), one decision per distinct value."""
-    if values.dtype == bool:
-        return values.to_numpy()
-    codes, uniq = pd.factorize(values, use_na_sentinel=True)
-    lut = np.array([is_true(u) for u in uniq] + [False], dtype=bool)
-    return lut[codes]
 
 
 def _take(values: pd.Series, idx: np.ndarray):
@@ -94,12 +80,384 @@ def _hv_multiplier(activity_unit: str, hv_unit: str, per_unit: str) -> float:
     q = (1.0 * parse_unit(activity_unit)) * (1.0 * parse_unit(hv_unit))
     try:
         return float(q.to(parse_unit(per_unit)).magnitude)
-    except Exception as err:
+    except pint.errors.DimensionalityError as err:
         msg = (
             f"An amount in '{activity_unit}' times a heat value in '{hv_unit}' is not an energy "
             f"('{per_unit}'). Give the heat value per {activity_unit} (e.g. kcal/{activity_unit})."
         )
         raise UnitMismatchError(msg) from err
+
+
+#: Notes of the CH4-kind and biogenic decisions (codes 1… in this order).
+_KIND_NOTES = (
+    "CH4 counted as fossil (fossil-fuel combustion rule)",
+    "CH4 counted as non-fossil (not fossil-fuel combustion)",
+    "CH4 counted as fossil (fossil process or fugitive methane)",
+    "CH4 counted as non-fossil (biomass fuel or biological treatment: the factor says so)",
+    "CO2 biogenic (biomass fuel: the factor says so), reported separately",
+)
+_FOSSIL_PROCESS = {"process", "fugitive"}
+
+
+def _yes_no_codes(values: pd.Series) -> np.ndarray:
+    """A yes/no column as 1 (yes), 0 (no) or -1 (blank: not said), one decision per distinct value."""
+    codes, uniq = pd.factorize(values, use_na_sentinel=True)
+    lut = np.array([-1 if yes_no(u) is None else int(bool(yes_no(u))) for u in uniq] + [-1], dtype=np.int8)
+    return lut[codes]
+
+
+def _classify_ch4_and_biogenic(
+    act: pd.DataFrame,
+    src: np.ndarray,
+    f_gas: np.ndarray,
+    gas_names: list[str],
+    f_kind: np.ndarray,
+    kind_u,
+    biomass_row: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decide per record whether CH4 is fossil and whether CO2 is biogenic.
+
+    The user's ``ch4_kind`` and ``biogenic`` win. Otherwise the factor decides: a biomass
+    fuel or biological-treatment factor (:attr:`carbon.factors.FactorRegistry.biomass`)
+    makes CO2 biogenic and CH4 non-fossil; fossil-fuel combustion, process and fugitive
+    CH4 is fossil; other CH4 (septic tanks, wastewater) is non-fossil.
+
+    Returns
+    -------
+    kind : numpy.ndarray of int8
+        0 not CH4, 1 fossil, 2 non-fossil.
+    biogenic : numpy.ndarray of bool
+        CO2 records reported apart from the total.
+    note_code : numpy.ndarray of int8
+        0 none, else 1 + index into ``_KIND_NOTES``.
+
+    References
+    ----------
+    .. [1] IPCC AR6 WG1 (2021), Ch. 7, Table 7.15 (fossil and non-fossil CH4).
+    .. [2] 2006 IPCC Guidelines, Vol. 2, Ch. 1, Table 1.1 (biomass fuels) and Ch. 2 §2.3.3.4
+       (biomass CO2 reported as an information item).
+    .. [3] ISO 14064-1:2018, 5.2.4 and Annex D (biogenic CO2 reported separately).
+    """
+    n, m = len(act), len(src)
+    gk = {g: k for k, g in enumerate(gas_names)}
+    kc, ku = pd.factorize(act["ch4_kind"], sort=False) if "ch4_kind" in act else (np.full(n, -1, dtype=np.intp), [])
+    k_lut = np.array([1 if str(x).strip() == "fossil" else 2 if str(x).strip() == "non_fossil" else 0 for x in ku] + [0], dtype=np.int8)
+    user_kind = k_lut[np.where(kc < 0, len(ku), kc)][src]
+    user_bio = (_yes_no_codes(act["biogenic"]) if "biogenic" in act else np.full(n, -1, dtype=np.int8))[src]
+    bio = np.where(user_bio >= 0, user_bio == 1, biomass_row)
+    combustion = np.array([k in _COMBUSTION for k in kind_u] + [False], dtype=bool)[f_kind]
+    fossil_process = np.array([k in _FOSSIL_PROCESS for k in kind_u] + [False], dtype=bool)[f_kind]
+    ch4 = f_gas == gk.get("CH4", -2)
+    kind = np.where(ch4, user_kind, 0).astype(np.int8)
+    note_code = np.zeros(m, dtype=np.int8)
+    undecided = ch4 & (kind == 0)
+    rules = (  # (mask, kind, note code): the first that applies decides
+        (undecided & biomass_row & (user_bio != 0), 2, 4),
+        (undecided & combustion & ~bio, 1, 1),
+        (undecided & fossil_process & ~bio, 1, 3),
+        (undecided, 2, 2),
+    )
+    for mask, k, code in rules:
+        sel = mask & (kind == 0)
+        kind[sel] = k
+        note_code[sel] = code
+    co2 = f_gas == gk.get("CO2", -2)
+    biogenic = co2 & bio
+    note_code[co2 & biomass_row & (user_bio < 0)] = 5
+    return kind, biogenic, note_code
+
+
+@dataclass
+class _Input:
+    """The activity table and how problems about it are reported."""
+
+    act: pd.DataFrame
+    problems: list[Problem]
+    origin: Mapping[str, tuple[str | None, str | None, int | None]]
+    headers: Mapping[str, str]
+
+    @property
+    def n(self) -> int:
+        """Number of activity rows."""
+        return len(self.act)
+
+    def problem(self, i: int, column: str, message: str, hint: str | None = None) -> None:
+        """Record a problem of activity row ``i`` naming file, sheet, row and column where known."""
+        sid = str(self.act["source_id"].iat[i])
+        f, sh, row = self.origin.get(sid, (None, None, None))
+        where_msg = message if f or sh or row else f"source '{sid}': {message}"
+        self.problems.append(Problem(where_msg, file=f, sheet=sh, row=row, column=self.headers.get(column, column), hint=hint))
+
+    def num(self, name: str, default: float) -> np.ndarray:
+        """A number column as floats (``default`` where the column is absent, NaN where not a number)."""
+        if name not in self.act:
+            return np.full(self.n, default)
+        return pd.to_numeric(self.act[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+    def codes_of(self, name: str) -> tuple[np.ndarray, list]:
+        """Integer codes (-1 = missing) and distinct values of a per-source text column."""
+        if name not in self.act:
+            return np.full(self.n, -1, dtype=np.intp), []
+        c, u = pd.factorize(self.act[name], sort=False)
+        return c, [str(x).strip() for x in u]
+
+
+@dataclass
+class _Expansion:
+    """Each source expanded to its factor's gas rows: record r is source ``src[r]`` × factor row ``frow[r]``."""
+
+    fids: list
+    idx_lists: list
+    fc: np.ndarray  # factor code per source (len(fids) = no factor)
+    src: np.ndarray
+    frow: np.ndarray
+
+
+def _expand_factor_rows(inp: _Input, registry: FactorRegistry) -> _Expansion:
+    """Expand each source to the rows (one per gas) of its factor; unknown and missing factors are problems."""
+    fcodes, fids = inp.codes_of("factor_id")
+    idx_lists = []
+    for j, (fid, idx) in enumerate(zip(fids, registry.indices(fids), strict=True)):
+        if idx is not None:
+            idx_lists.append(idx)
+        else:
+            idx_lists.append(np.empty(0, dtype=np.intp))
+            for i in np.flatnonzero(fcodes == j)[:50]:
+                inp.problem(int(i), "factor_id", registry.not_found_message(str(fid)))
+    for i in np.flatnonzero(fcodes < 0)[:50]:
+        inp.problem(int(i), "factor_id", "no emission factor given.", "Enter a factor id (see `carbon factors search`).")
+    counts = np.array([len(x) for x in idx_lists] + [0], dtype=np.intp)  # last: missing factor
+    flat = np.concatenate([*idx_lists, np.empty(0, dtype=np.intp)])
+    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    fc = np.where(fcodes < 0, len(fids), fcodes)
+    rep = counts[fc]
+    src = np.repeat(np.arange(inp.n), rep)
+    starts = np.repeat(np.cumsum(rep) - rep, rep)
+    frow = flat[offsets[fc][src] + (np.arange(len(src)) - starts)] if len(src) else np.empty(0, dtype=np.intp)
+    return _Expansion(fids=fids, idx_lists=idx_lists, fc=fc, src=src, frow=frow)
+
+
+def _resolve_placeholder_gas(inp: _Input, registry: FactorRegistry, ex: _Expansion) -> tuple[np.ndarray, list[str]]:
+    """Gas code per record; a placeholder factor (refrigerant leak rate) takes the gas named on the source."""
+    gas_c, gas_u = registry.codes["gas"]
+    f_gas = gas_c[ex.frow].astype(np.intp)
+    gas_names = [str(g) for g in gas_u]
+    if PLACEHOLDER_GAS not in gas_names:
+        return f_gas, gas_names
+    ph = f_gas == gas_names.index(PLACEHOLDER_GAS)
+    if not ph.any():
+        return f_gas, gas_names
+    sg, sgu = inp.codes_of("gas")
+    sgr = sg[ex.src[ph]]
+    for i in np.unique(ex.src[ph][sgr < 0]):
+        inp.problem(int(i), "gas", "the factor is a leak rate; name the refrigerant (e.g. R-410A, HFC-134a) in column 'gas'.")
+    extra: dict[str, int] = {}
+    for name in sgu:
+        if name not in gas_names and name not in extra:
+            extra[name] = len(gas_names) + len(extra)
+    gas_names = gas_names + list(extra)
+    lut = np.array([gas_names.index(x) for x in sgu] + [gas_names.index(PLACEHOLDER_GAS)], dtype=np.intp)
+    f_gas = f_gas.copy()
+    f_gas[ph] = lut[np.where(sgr < 0, len(sgu), sgr)]
+    return f_gas, gas_names
+
+
+@dataclass
+class _FactorUnits:
+    """Per distinct factor unit: mass multiplier to t, the 'per' unit, per-energy or not, parse failure."""
+
+    mass_mult: np.ndarray
+    per_unit: list[str]
+    energy: np.ndarray
+    bad: np.ndarray
+
+
+def _factor_unit_multipliers(unit_u) -> _FactorUnits:
+    """One pint call per distinct factor unit ``'<mass> <gas>/<unit>'``."""
+    per_unit: list[str] = []
+    mass_mult = np.full(len(unit_u), np.nan)
+    energy = np.zeros(len(unit_u), dtype=bool)
+    bad = np.zeros(len(unit_u), dtype=bool)
+    for k, u in enumerate(unit_u):
+        try:
+            mu, _g, per = split_factor_unit(str(u))
+            mass_mult[k] = multiplier(mu, "t")
+            per_unit.append(per)
+            # per fuel energy (TJ, GJ, kcal): needs a heat value for physical amounts; factors per
+            # delivered energy (kWh of electricity or heat) never take one
+            energy[k] = _is_energy(per) and per.strip() not in ("kWh", "MWh", "GWh", "度", "千度")
+        except UnitError:
+            per_unit.append("")
+            bad[k] = True
+    return _FactorUnits(mass_mult=mass_mult, per_unit=per_unit, energy=energy, bad=bad)
+
+
+@dataclass
+class _HeatValues:
+    """Heat value per source: its own, else its factor's dataset default (and where it came from)."""
+
+    value: np.ndarray
+    unit_code: np.ndarray
+    unit_names: list[str]
+    origin_code: np.ndarray
+    origin_names: list[str]
+
+
+def _heat_values(inp: _Input, registry: FactorRegistry, ex: _Expansion, fu: _FactorUnits) -> _HeatValues:
+    """Heat value per source: its own, else the factor's dataset default (and say so)."""
+    unit_c, _ = registry.codes["unit"]
+    hv_src = inp.num("heat_value", np.nan)
+    hu_c, hu_u = inp.codes_of("heat_value_unit")
+    hv_u_names = list(hu_u)
+    nf = len(ex.fids)
+    fid_energy = np.array([bool(fu.energy[unit_c[x[0]]]) if len(x) else False for x in ex.idx_lists] + [False])
+    d_hv = np.full(nf + 1, np.nan)
+    d_hu = np.full(nf + 1, -1, dtype=np.intp)
+    origin_names = ["", "source"]
+    d_origin = np.zeros(nf + 1, dtype=np.intp)
+    for j in np.flatnonzero(fid_energy):
+        d = registry.default_heat_value(str(ex.fids[j]))
+        if d is None:
+            continue
+        d_hv[j] = d[0]
+        if d[1] not in hv_u_names:
+            hv_u_names.append(d[1])
+        d_hu[j] = hv_u_names.index(d[1])
+        origin_names.append(f"default of {d[2]}")
+        d_origin[j] = len(origin_names) - 1
+    need_default = fid_energy[ex.fc] & np.isnan(hv_src)
+    return _HeatValues(
+        value=np.where(need_default, d_hv[ex.fc], hv_src),
+        unit_code=np.where(need_default, d_hu[ex.fc], hu_c),
+        unit_names=hv_u_names,
+        origin_code=np.where(need_default, d_origin[ex.fc], np.where(np.isnan(hv_src), 0, 1)),
+        origin_names=origin_names,
+    )
+
+
+def _conversion(au: str, fu: int, h_i: int, units: _FactorUnits, unit_u, hv_names: list[str]) -> tuple[float, bool, str | None]:
+    """Conversion of one (activity unit, factor unit, heat-value unit) combination: (multiplier, needs heat value, error)."""
+    if units.bad[fu]:
+        return np.nan, False, f"factor unit '{unit_u[fu]}' is not of the form '<mass> <gas>/<unit>'."
+    per = units.per_unit[fu]
+    try:
+        parse_unit(au)  # an unknown unit is reported as such, before anything else
+        if units.energy[fu] and not _is_energy(au):
+            return (_hv_multiplier(au, hv_names[h_i], per) if h_i >= 0 else np.nan), True, None
+        return multiplier(au, per), False, None
+    except (UnitError, UnitMismatchError) as err:
+        return np.nan, False, str(err)
+
+
+def _unit_conversions(inp: _Input, registry: FactorRegistry, ex: _Expansion, units: _FactorUnits, hv: _HeatValues) -> tuple[np.ndarray, np.ndarray]:
+    """Activity-to-factor unit multiplier per record, one pint call per distinct unit combination.
+
+    Returns ``(conv, needs_hv)``; units that do not convert and missing heat values are problems.
+    """
+    unit_c, unit_u = registry.codes["unit"]
+    f_unit = unit_c[ex.frow]
+    au_c, au_u = inp.codes_of("activity_unit")
+    nu, nh = len(unit_u) + 1, len(hv.unit_names) + 1
+    key = (au_c[ex.src].astype(np.int64) + 1) * (nu * nh) + (f_unit.astype(np.int64) + 1) * nh + (hv.unit_code[ex.src] + 1)
+    k_codes, k_uniq = _small_factorize(key)
+    conv_u = np.full(len(k_uniq), np.nan)
+    needs_hv_u = np.zeros(len(k_uniq), dtype=bool)
+    err_u: dict[int, str] = {}
+    for k, kv in enumerate(k_uniq):
+        a_i, rest = divmod(int(kv), nu * nh)
+        fu, h_i = divmod(rest, nh)
+        if a_i - 1 < 0:
+            err_u[k] = "no unit given for the activity amount."
+            continue
+        conv_u[k], needs_hv_u[k], err = _conversion(au_u[a_i - 1], fu - 1, h_i - 1, units, unit_u, hv.unit_names)
+        if err:
+            err_u[k] = err
+    conv, needs_hv = conv_u[k_codes], needs_hv_u[k_codes]
+    missing_hv = needs_hv & np.isnan(hv.value[ex.src])
+    for i in np.unique(ex.src[missing_hv]):
+        inp.problem(
+            int(i),
+            "heat_value",
+            f"'{au_u[au_c[i]]}' is not an energy but factor '{ex.fids[ex.fc[i]]}' is per energy, and no heat value is given "
+            "and the factor's dataset has no default.",
+            "Give the heat value (e.g. 8400 kcal/L) in columns 'heat_value' and 'heat_value_unit', or choose a per-unit factor.",
+        )
+    for k, message in err_u.items():
+        for i in np.unique(ex.src[k_codes == k])[:50]:
+            inp.problem(int(i), "activity_unit", message)
+    return conv, needs_hv
+
+
+def _check_amounts(inp: _Input, amount: np.ndarray, alloc: np.ndarray) -> None:
+    """Amounts are finite and ≥ 0; allocation ratios within 0–1."""
+    for i in np.flatnonzero(~np.isfinite(amount))[:200]:
+        inp.problem(int(i), "activity_amount", f"'{inp.act['activity_amount'].iat[i]}' is not a number.", "Enter a number ≥ 0.")
+    for i in np.flatnonzero(np.isfinite(amount) & (amount < 0))[:200]:
+        inp.problem(int(i), "activity_amount", f"negative activity {amount[i]}.", "Activity data are ≥ 0; enter removals as their own source.")
+    for i in np.flatnonzero(~((alloc >= 0) & (alloc <= 1)))[:200]:
+        inp.problem(int(i), "allocation", f"allocation ratio {alloc[i]} is outside 0–1.", "Enter a fraction, e.g. 0.35 for 35 %.")
+
+
+def _gwp_per_record(f_gas: np.ndarray, kind: np.ndarray, gas_names: list[str], gwp_set: str) -> np.ndarray:
+    """GWP per record, looked up once per distinct (gas, CH4 kind)."""
+    kinds = np.array([None, "fossil", "non_fossil"], dtype=object)
+    gk = f_gas.astype(np.int64) * 3 + kind
+    gk_codes, gk_uniq = _small_factorize(gk)
+    gwp_u = np.array([gwp_values(np.array([gas_names[int(v) // 3]], dtype=object), gwp_set, np.array([kinds[int(v) % 3]], dtype=object))[0] for v in gk_uniq])
+    return gwp_u[gk_codes]
+
+
+def _round_like_moenv(inp: _Input, src: np.ndarray, mass_t: np.ndarray, gwp: np.ndarray, unrounded_mass: Collection[str]) -> tuple[np.ndarray, np.ndarray]:
+    """MOENV workbook rounding: gas mass to 4 decimals (half up) before the GWP, CO2e to 4 decimals (表五 notes 7–9)."""
+    keep = np.zeros(len(src), dtype=bool)
+    if unrounded_mass:
+        keep = inp.act["source_id"].isin(list(unrounded_mass)).to_numpy(dtype=bool)[src]
+    mass_t = np.where(keep, mass_t, round_half_up(mass_t, 4))
+    return mass_t, round_half_up(mass_t * gwp, 4)
+
+
+def _factor_intervals(inp: _Input, registry: FactorRegistry, ex: _Expansion) -> tuple[np.ndarray, np.ndarray]:
+    """95 % interval of the factor per record [%]: the source's override, else the factor's."""
+    ef_low = registry.values["ef_low_pct"][ex.frow]
+    ef_high = registry.values["ef_high_pct"][ex.frow]
+    for col, arr in (("ef_low_pct", ef_low), ("ef_high_pct", ef_high)):
+        if col in inp.act:
+            given_src = inp.num(col, np.nan)
+            if not np.isnan(given_src).all():
+                given = given_src[ex.src]
+                arr[:] = np.where(np.isnan(given), arr, given)
+    return ef_low, ef_high
+
+
+def _cat(codes: np.ndarray, uniq) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=pd.Index(list(uniq), dtype=object))
+
+
+_SKIP = {"gas", "heat_value", "heat_value_unit", "ef_low_pct", "ef_high_pct", "biogenic", "ch4_kind", "allocation",
+         "activity_amount", "activity_unit", "factor_id"}  # fmt: skip
+
+
+def _assemble(inp: _Input, registry: FactorRegistry, ex: _Expansion, cols: dict[str, object], gwp_set: str, rounding: str) -> pd.DataFrame:
+    """The records table in :data:`carbon.schema.RECORD_COLUMNS` order from the computed columns."""
+    m = len(ex.src)
+    out: dict[str, object] = {"record_id": np.arange(m, dtype=np.int64)}
+    for col in RECORD_COLUMNS:
+        name = col.name
+        if name in inp.act.columns and name not in _SKIP and name != "record_id":
+            out[name] = _take(inp.act[name], ex.src)
+    ds_c, ds_u = registry.codes["dataset"]
+    ed_c, ed_u = registry.codes["edition"]
+    out["factor_dataset"] = _cat(ds_c[ex.frow], ds_u)
+    out["factor_edition"] = _cat(ed_c[ex.frow], ed_u)
+    out["gwp_set"] = _cat(np.zeros(m, dtype=np.int8), [gwp_set])
+    out.update(cols)
+    empty_text = pd.Categorical.from_codes(np.full(m, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
+    ordered = {c.name: out[c.name] if c.name in out else (empty_text if c.dtype == "str" else np.full(m, np.nan)) for c in RECORD_COLUMNS}
+    ordered["note"] = out["note"]
+    records = pd.DataFrame(ordered, copy=False)
+    records.attrs["rounding"] = rounding
+    records.attrs["gwp_set"] = gwp_set
+    return records
 
 
 def compute_records(
@@ -148,269 +506,62 @@ def compute_records(
     InputError
         With every problem found (unknown factor ids, units that do not convert,
         missing heat values, missing gas for a refrigerant factor ...).
+
+    References
+    ----------
+    .. [1] 2006 IPCC Guidelines, Vol. 2, Ch. 2, Eq. 2.1 (emissions = activity × factor) and
+       Vol. 1, Ch. 8 (CO2-equivalents with 100-year GWPs).
+    .. [2] 環境部 溫室氣體排放量清冊表單(範例), 表五 notes 7–9 (heat value, rounding to 4 decimals).
+    .. [3] ISO 14064-1:2018, 6.2 (quantification) and Annex D (biogenic CO2).
     """
     if rounding not in ("exact", "moenv"):
         msg = f"rounding must be 'exact' or 'moenv', not '{rounding}'."
         raise ValueError(msg)
     act = activities if isinstance(activities.index, pd.RangeIndex) and activities.index.start == 0 else activities.reset_index(drop=True)
-    n = len(act)
-    origin = origin or {}
-    headers = headers or {}
-    problems: list[Problem] = []
-    sid_series = act["source_id"]
-
-    def problem(i: int, column: str, message: str, hint: str | None = None) -> None:
-        sid = str(sid_series.iat[i])
-        f, sh, row = origin.get(sid, (None, None, None))
-        where_msg = message if f or sh or row else f"source '{sid}': {message}"
-        problems.append(Problem(where_msg, file=f, sheet=sh, row=row, column=headers.get(column, column), hint=hint))
-
-    def num(name: str, default: float) -> np.ndarray:
-        if name not in act:
-            return np.full(n, default)
-        return pd.to_numeric(act[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-    def codes_of(name: str) -> tuple[np.ndarray, list]:
-        """Integer codes (-1 = missing) and distinct values of a per-source text column."""
-        if name not in act:
-            return np.full(n, -1, dtype=np.intp), []
-        c, u = pd.factorize(act[name], sort=False)
-        return c, [str(x).strip() for x in u]
-
-    amount = num("activity_amount", np.nan)
-    alloc = num("allocation", 1.0)
+    inp = _Input(act=act, problems=[], origin=origin or {}, headers=headers or {})
+    amount = inp.num("activity_amount", np.nan)
+    alloc = inp.num("allocation", 1.0)
     alloc = np.where(np.isnan(alloc), 1.0, alloc)
-
-    # --- expand each source to its factor's gas rows -------------------------------
-    fcodes, fids = codes_of("factor_id")
-    idx_lists = []
-    for j, fid in enumerate(fids):
-        if fid in registry:
-            idx_lists.append(registry._by_id[fid])
-        else:
-            idx_lists.append(np.empty(0, dtype=np.intp))
-            for i in np.flatnonzero(fcodes == j)[:50]:
-                problem(int(i), "factor_id", registry._not_found(str(fid)))
-    for i in np.flatnonzero(fcodes < 0)[:50]:
-        problem(int(i), "factor_id", "no emission factor given.", "Enter a factor id (see `carbon factors search`).")
-    counts = np.array([len(x) for x in idx_lists] + [0], dtype=np.intp)  # last: missing factor
-    flat = np.concatenate([*idx_lists, np.empty(0, dtype=np.intp)])
-    offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    fc = np.where(fcodes < 0, len(fids), fcodes)
-    rep = counts[fc]
-    src = np.repeat(np.arange(n), rep)
-    starts = np.repeat(np.cumsum(rep) - rep, rep)
-    frow = flat[offsets[fc][src] + (np.arange(len(src)) - starts)] if len(src) else np.empty(0, dtype=np.intp)
-    m = len(src)
-
-    f_value = registry.values["value"][frow]
-    gas_c, gas_u = registry.codes["gas"]
+    ex = _expand_factor_rows(inp, registry)
+    f_gas, gas_names = _resolve_placeholder_gas(inp, registry, ex)
     unit_c, unit_u = registry.codes["unit"]
+    units = _factor_unit_multipliers(unit_u)
+    hv = _heat_values(inp, registry, ex, units)
+    conv, needs_hv = _unit_conversions(inp, registry, ex, units, hv)
+    _check_amounts(inp, amount, alloc)
+    if inp.problems:
+        raise InputError(inp.problems)
+    src, frow = ex.src, ex.frow
+    f_unit, f_value = unit_c[frow], registry.values["value"][frow]
+    rec_hv = hv.value[src]
+    mass_t = (amount * alloc)[src] * np.where(needs_hv, rec_hv, 1.0) * conv * f_value * units.mass_mult[f_unit]
     kind_c, kind_u = registry.codes["kind"]
-    f_gas = gas_c[frow].astype(np.intp)
-    gas_names = [str(g) for g in gas_u]
-    f_unit = unit_c[frow]
-    f_kind = kind_c[frow]
-
-    # --- placeholder gas (refrigerants): the gas named on the source ----------------------
-    if PLACEHOLDER_GAS in gas_names:
-        ph = f_gas == gas_names.index(PLACEHOLDER_GAS)
-        if ph.any():
-            sg, sgu = codes_of("gas")
-            sgr = sg[src[ph]]
-            for i in np.unique(src[ph][sgr < 0]):
-                problem(int(i), "gas", "the factor is a leak rate; name the refrigerant (e.g. R-410A, HFC-134a) in column 'gas'.")
-            extra = {}
-            for name in sgu:
-                if name not in gas_names and name not in extra:
-                    extra[name] = len(gas_names) + len(extra)
-            gas_names = gas_names + list(extra)
-            lut = np.array([gas_names.index(x) for x in sgu] + [gas_names.index(PLACEHOLDER_GAS)], dtype=np.intp)
-            f_gas = f_gas.copy()
-            f_gas[ph] = lut[np.where(sgr < 0, len(sgu), sgr)]
-
-    # --- units: one pint call per distinct combination ----------------------------------
-    au_c, au_u = codes_of("activity_unit")
-    hv_src = num("heat_value", np.nan)
-    hu_c, hu_u = codes_of("heat_value_unit")
-    per_unit: list[str] = []
-    mass_mult_u = np.full(len(unit_u), np.nan)
-    energy_u = np.zeros(len(unit_u), dtype=bool)
-    bad_unit = np.zeros(len(unit_u), dtype=bool)
-    for k, u in enumerate(unit_u):
-        try:
-            mu, _g, per = split_factor_unit(str(u))
-            mass_mult_u[k] = multiplier(mu, "t")
-            per_unit.append(per)
-            # per fuel energy (TJ, GJ, kcal): needs a heat value for physical amounts; factors per
-            # delivered energy (kWh of electricity or heat) never take one
-            energy_u[k] = _is_energy(per) and per.strip() not in ("kWh", "MWh", "GWh", "度", "千度")
-        except UnitError:
-            per_unit.append("")
-            bad_unit[k] = True
-
-    # heat value per source: its own, else the factor's dataset default (and say so)
-    hv_u_names = list(hu_u)
-    fid_energy = np.array([bool(energy_u[unit_c[x[0]]]) if len(x) else False for x in idx_lists] + [False])
-    d_hv = np.full(len(fids) + 1, np.nan)
-    d_hu = np.full(len(fids) + 1, -1, dtype=np.intp)
-    origin_names = ["", "source"]
-    d_origin = np.zeros(len(fids) + 1, dtype=np.intp)
-    for j in np.flatnonzero(fid_energy):
-        d = registry.default_heat_value(str(fids[j]))
-        if d is None:
-            continue
-        d_hv[j] = d[0]
-        if d[1] not in hv_u_names:
-            hv_u_names.append(d[1])
-        d_hu[j] = hv_u_names.index(d[1])
-        origin_names.append(f"default of {d[2]}")
-        d_origin[j] = len(origin_names) - 1
-    need_default = fid_energy[fc] & np.isnan(hv_src)
-    eff_hv = np.where(need_default, d_hv[fc], hv_src)
-    eff_hu = np.where(need_default, d_hu[fc], hu_c)
-    hv_origin_c = np.where(need_default, d_origin[fc], np.where(np.isnan(hv_src), 0, 1))
-
-    nu, nh = len(unit_u) + 1, len(hv_u_names) + 1
-    key = (au_c[src].astype(np.int64) + 1) * (nu * nh) + (f_unit.astype(np.int64) + 1) * nh + (eff_hu[src] + 1)
-    k_codes, k_uniq = _small_factorize(key)
-    conv_u = np.full(len(k_uniq), np.nan)
-    needs_hv_u = np.zeros(len(k_uniq), dtype=bool)
-    err_u: dict[int, str] = {}
-    for k, kv in enumerate(k_uniq):
-        a_i, rest = divmod(int(kv), nu * nh)
-        fu, h_i = divmod(rest, nh)
-        a_i, fu, h_i = a_i - 1, fu - 1, h_i - 1
-        if a_i < 0:
-            err_u[k] = "no unit given for the activity amount."
-            continue
-        au = au_u[a_i]
-        if bad_unit[fu]:
-            err_u[k] = f"factor unit '{unit_u[fu]}' is not of the form '<mass> <gas>/<unit>'."
-            continue
-        per = per_unit[fu]
-        try:
-            parse_unit(au)  # an unknown unit is reported as such, before anything else
-            if energy_u[fu] and not _is_energy(au):
-                needs_hv_u[k] = True
-                if h_i >= 0:
-                    conv_u[k] = _hv_multiplier(au, hv_u_names[h_i], per)
-            else:
-                conv_u[k] = multiplier(au, per)
-        except (UnitError, UnitMismatchError) as err:
-            err_u[k] = str(err)
-    conv = conv_u[k_codes]
-    needs_hv = needs_hv_u[k_codes]
-    rec_hv = eff_hv[src]
-    missing_hv = needs_hv & np.isnan(rec_hv)
-    for i in np.unique(src[missing_hv]):
-        problem(
-            int(i),
-            "heat_value",
-            f"'{au_u[au_c[i]]}' is not an energy but factor '{fids[fc[i]]}' is per energy, and no heat value is given "
-            "and the factor's dataset has no default.",
-            "Give the heat value (e.g. 8400 kcal/L) in columns 'heat_value' and 'heat_value_unit', or choose a per-unit factor.",
-        )
-    for k, message in err_u.items():
-        for i in np.unique(src[k_codes == k])[:50]:
-            problem(int(i), "activity_unit", message)
-
-    # --- checks on amounts -------------------------------------------------------
-    bad_amount = ~np.isfinite(amount)
-    for i in np.flatnonzero(bad_amount)[:200]:
-        problem(int(i), "activity_amount", f"'{act['activity_amount'].iat[i]}' is not a number.", "Enter a number ≥ 0.")
-    neg = np.isfinite(amount) & (amount < 0)
-    for i in np.flatnonzero(neg)[:200]:
-        problem(int(i), "activity_amount", f"negative activity {amount[i]}.", "Activity data are ≥ 0; enter removals as their own source.")
-    bad_alloc = ~((alloc >= 0) & (alloc <= 1))
-    for i in np.flatnonzero(bad_alloc)[:200]:
-        problem(int(i), "allocation", f"allocation ratio {alloc[i]} is outside 0–1.", "Enter a fraction, e.g. 0.35 for 35 %.")
-    if problems:
-        raise InputError(problems)
-
-    # --- arithmetic ------------------------------------------------------------------
-    hv_factor = np.where(needs_hv, rec_hv, 1.0)
-    mass_t = (amount * alloc)[src] * hv_factor * conv * f_value * mass_mult_u[f_unit]
-
-    # CH4: fossil or not, decided explicitly (0 none, 1 fossil, 2 non_fossil)
-    kinds = np.array([None, "fossil", "non_fossil"], dtype=object)
-    kc, ku = codes_of("ch4_kind")
-    k_lut = np.array([1 if x == "fossil" else 2 if x == "non_fossil" else 0 for x in ku] + [0], dtype=np.int8)
-    src_kind = k_lut[np.where(kc < 0, len(ku), kc)]
-    biogenic_src = _flags(act["biogenic"]) if "biogenic" in act else np.zeros(n, dtype=bool)
-    ch4 = f_gas == (gas_names.index("CH4") if "CH4" in gas_names else -2)
-    kind = np.where(ch4, src_kind[src], 0).astype(np.int8)
-    undecided = ch4 & (kind == 0)
-    combustion = np.array([k in _COMBUSTION for k in kind_u] + [False], dtype=bool)[f_kind]
-    rule_fossil = undecided & combustion & ~biogenic_src[src]
-    kind[rule_fossil] = 1
-    rule_non = undecided & ~rule_fossil
-    kind[rule_non] = 2
-    note_code = np.zeros(m, dtype=np.int8)
-    note_code[rule_fossil] = 1
-    note_code[rule_non] = 2
-    gk = f_gas.astype(np.int64) * 3 + kind
-    gk_codes, gk_uniq = _small_factorize(gk)
-    gwp_u = np.array([gwp_values(np.array([gas_names[int(v) // 3]], dtype=object), gwp_set, np.array([kinds[int(v) % 3]], dtype=object))[0] for v in gk_uniq])
-    gwp = gwp_u[gk_codes]
+    kind, biogenic, note_code = _classify_ch4_and_biogenic(act, src, f_gas, gas_names, kind_c[frow], kind_u, registry.biomass[frow])
+    gwp = _gwp_per_record(f_gas, kind, gas_names, gwp_set)
     if rounding == "moenv":
-        keep = np.zeros(m, dtype=bool)
-        if unrounded_mass:
-            keep = sid_series.isin(list(unrounded_mass)).to_numpy(dtype=bool)[src]
-        mass_t = np.where(keep, mass_t, round_half_up(mass_t, 4))
-        co2e_t = round_half_up(mass_t * gwp, 4)
+        mass_t, co2e_t = _round_like_moenv(inp, src, mass_t, gwp, unrounded_mass)
     else:
         co2e_t = mass_t * gwp
-    co2_code = gas_names.index("CO2") if "CO2" in gas_names else -2
-    biogenic = biogenic_src[src] & (f_gas == co2_code)
-
-    # uncertainty of the factor: the source's override, else the factor's interval
-    ef_low = registry.values["ef_low_pct"][frow]
-    ef_high = registry.values["ef_high_pct"][frow]
-    for col, arr in (("ef_low_pct", ef_low), ("ef_high_pct", ef_high)):
-        if col in act:
-            given_src = num(col, np.nan)
-            if not np.isnan(given_src).all():
-                given = given_src[src]
-                arr[:] = np.where(np.isnan(given), arr, given)
-
-    def cat(codes: np.ndarray, uniq) -> pd.Categorical:
-        return pd.Categorical.from_codes(codes, categories=pd.Index(list(uniq), dtype=object))
-
-    out: dict[str, object] = {"record_id": np.arange(m, dtype=np.int64)}
-    skip = {"gas", "heat_value", "heat_value_unit", "ef_low_pct", "ef_high_pct", "biogenic", "ch4_kind", "allocation",
-            "activity_amount", "activity_unit", "factor_id"}  # fmt: skip
-    for col in RECORD_COLUMNS:
-        name = col.name
-        if name in act.columns and name not in skip and name != "record_id":
-            out[name] = _take(act[name], src)
-    out["gas"] = cat(f_gas, gas_names)
-    out["activity_amount"] = amount[src]
-    out["activity_unit"] = cat(au_c[src], au_u)
-    out["allocation"] = alloc[src]
-    out["heat_value"] = np.where(needs_hv, rec_hv, np.nan)
-    out["heat_value_unit"] = cat(np.where(needs_hv, eff_hu[src], -1), hv_u_names)
-    out["heat_value_origin"] = cat(np.where(needs_hv, hv_origin_c[src], -1), origin_names)
-    out["factor_id"] = cat(fc[src], [*fids, ""])
-    ds_c, ds_u = registry.codes["dataset"]
-    ed_c, ed_u = registry.codes["edition"]
-    out["factor_dataset"] = cat(ds_c[frow], ds_u)
-    out["factor_edition"] = cat(ed_c[frow], ed_u)
-    out["factor_value"] = f_value
-    out["factor_unit"] = cat(f_unit, unit_u)
-    out["mass_t"] = mass_t
-    out["gwp_set"] = cat(np.zeros(m, dtype=np.int8), [gwp_set])
-    out["gwp"] = gwp
-    out["co2e_t"] = co2e_t
-    out["biogenic"] = biogenic
-    out["ch4_kind"] = cat(np.where(kind == 0, -1, kind - 1), ["fossil", "non_fossil"])
-    out["ef_low_pct"] = ef_low
-    out["ef_high_pct"] = ef_high
-    out["note"] = cat(note_code - 1, ["CH4 counted as fossil (fossil-fuel combustion rule)", "CH4 counted as non-fossil (not fossil-fuel combustion)"])
-    empty_text = pd.Categorical.from_codes(np.full(m, -1, dtype=np.int8), categories=pd.Index([], dtype=object))
-    ordered = {c.name: out[c.name] if c.name in out else (empty_text if c.dtype == "str" else np.full(m, np.nan)) for c in RECORD_COLUMNS}
-    ordered["note"] = out["note"]
-    records = pd.DataFrame(ordered, copy=False)
-    records.attrs["rounding"] = rounding
-    records.attrs["gwp_set"] = gwp_set
-    return records
+    ef_low, ef_high = _factor_intervals(inp, registry, ex)
+    au_c, au_u = inp.codes_of("activity_unit")
+    cols = {
+        "gas": _cat(f_gas, gas_names),
+        "activity_amount": amount[src],
+        "activity_unit": _cat(au_c[src], au_u),
+        "allocation": alloc[src],
+        "heat_value": np.where(needs_hv, rec_hv, np.nan),
+        "heat_value_unit": _cat(np.where(needs_hv, hv.unit_code[src], -1), hv.unit_names),
+        "heat_value_origin": _cat(np.where(needs_hv, hv.origin_code[src], -1), hv.origin_names),
+        "factor_id": _cat(ex.fc[src], [*ex.fids, ""]),
+        "factor_value": f_value,
+        "factor_unit": _cat(f_unit, unit_u),
+        "mass_t": mass_t,
+        "gwp": gwp,
+        "co2e_t": co2e_t,
+        "biogenic": biogenic,
+        "ch4_kind": _cat(np.where(kind == 0, -1, kind - 1), ["fossil", "non_fossil"]),
+        "ef_low_pct": ef_low,
+        "ef_high_pct": ef_high,
+        "note": _cat(note_code - 1, list(_KIND_NOTES)),
+    }
+    return _assemble(inp, registry, ex, cols, gwp_set, rounding)

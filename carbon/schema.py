@@ -20,12 +20,14 @@ __all__ = [
     "METHODS",
     "RECORD_COLUMNS",
     "SOURCE_COLUMNS",
+    "FALSE_WORDS",
     "TRUE_WORDS",
     "Column",
     "empty_records",
     "is_true",
     "map_distinct",
     "scope_of",
+    "yes_no",
 ]
 
 
@@ -89,7 +91,7 @@ METHODS = {
     "fuel": "fuel combustion: activity × heat value × per-TJ factor, or × per-unit factor",
     "electricity": "purchased electricity × grid (location) or supplier (market) factor; certificates count 0",
     "steam": "purchased steam × supplier factor",
-    "refrigerant": "charge × leak rate × (1 − recovery), or refilled mass (activity in kg of refrigerant)",
+    "refrigerant": "charge × 排放因子 × (1 − abatement recovery × use rate), or refilled mass (activity in kg of refrigerant)",
     "septic": "workers × hours (person_hour), or person-days × hours per day, × CH4 factor",
     "extinguisher": "CO2 (or other agent) discharged/refilled mass, emitted as is",
     "mass_balance": "carbon in − carbon out (mass × carbon content) × 44/12",
@@ -124,12 +126,26 @@ ISO_SUBCATEGORIES: dict[str, tuple[str, str, int | None]] = {
 
 
 #: Cell texts read as "yes" in yes/no columns (biogenic, excluded …); anything else is "no".
-TRUE_WORDS = frozenset({"true", "1", "1.0", "yes", "y", "是", "v", "✓", "x", "排除"})
+TRUE_WORDS = frozenset({"true", "t", "1", "1.0", "yes", "y", "是", "v", "✓", "x", "排除"})
 
 
 def is_true(value: object) -> bool:
     """Read a yes/no cell: ``True``, 1, "yes", "是", "✓" … are yes; blanks and anything else no."""
     return value is True or str(value).strip().lower() in TRUE_WORDS
+
+
+#: Cell texts read as an explicit "no" (a blank cell says nothing).
+FALSE_WORDS = frozenset({"false", "0", "0.0", "no", "n", "否", "f"})
+
+
+def yes_no(value: object) -> bool | None:
+    """Read a yes/no cell that may be left blank: yes → True, no → False, blank → None.
+
+    Yes is :func:`is_true`; a blank (None, NaN, empty text) says nothing; anything else is no.
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
+        return None
+    return is_true(value)
 
 
 def map_distinct(values, func) -> np.ndarray:
@@ -177,7 +193,8 @@ SOURCE_COLUMNS: tuple[Column, ...] = (
     Column("ch4_kind", "str", False, "甲烷種類", "fossil | non_fossil; empty = decided by the rule and shown"),
     Column("charge_kg", "float", False, "冷媒填充量(kg)", "refrigerant charge, emission-factor method"),
     Column("leak_rate", "float", False, "逸散率", "annual leak rate (fraction); empty = equipment default"),
-    Column("recovery_rate", "float", False, "回收率", "recovery efficiency (fraction); empty = equipment default"),
+    Column("recovery_rate", "float", False, "防治設備回收率", "refrigerant: recovery of the factory's abatement equipment (fraction); empty = 0"),
+    Column("recovery_use_rate", "float", False, "防治設備使用率", "refrigerant: use rate of that equipment (fraction); empty = 1 when a recovery is given"),
     Column("hours_per_day", "float", False, "每日工時", "septic: working hours per person-day"),
     Column("data_year", "int", False, "數據年份", "electricity: data year of the grid factor (民國 or 西元)"),
     Column("certificate_kwh", "float", False, "再生能源憑證(kWh)", "electricity: renewable certificates (電證合一), counted 0"),

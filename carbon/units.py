@@ -23,12 +23,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import tokenize
 from functools import lru_cache
 
 import numpy as np
 import pint
 
 from carbon.errors import DateError, GasMixError, UnitError, UnitMismatchError, did_you_mean
+
+#: What pint's expression parser raises for text that is not a unit: its own errors, the
+#: tokenizer's, and the assertions and type errors of its expression tree on malformed input.
+_PARSE_ERRORS = (pint.errors.PintError, tokenize.TokenError, AssertionError, AttributeError, TypeError, ValueError, SyntaxError)
 
 __all__ = [
     "GASES",
@@ -228,7 +233,7 @@ def parse_unit(text: str) -> pint.Unit:
     expr = _prepare(str(text))
     try:
         q = ureg.parse_expression(expr)
-    except Exception as err:  # pint raises several types
+    except _PARSE_ERRORS as err:
         hint = did_you_mean(str(text), list(ALIASES) + ["kWh", "MWh", "L", "kL", "m3", "kg", "t", "TJ", "GJ"])
         msg = f"Unknown unit '{text}'. {hint} Units carbon reads are listed in carbon.units.ALIASES and pint's registry."
         raise UnitError(msg) from err

@@ -240,6 +240,96 @@ def wb_name_formula(text: str) -> tuple[str, str]:
 _CODE_LIKE = re.compile(r"^(?:\([EZ]\)-|[EZ]-)?[A-Z][A-Za-z]{0,4}'?[- ]?\d")
 
 
+def _wb_value(g: Grid, r: int, val, remark: str) -> tuple[float, str]:
+    """GWP value and note of one 附表二 row: a number, 停用 (0) or '<1' (0)."""
+    if not isinstance(val, str):
+        return float(val), remark
+    v = val.replace(" ", "")
+    if v == "停用":
+        return 0.0, f"停用 (not used): {remark or '非氣候法定義之溫室氣體以「0」計'}"
+    if v == "<1":
+        return 0.0, "published '<1' (僅需定性, qualitative only); counted 0"
+    raise g.fail(r, "C", f"unexpected GWP text '{val}'.")
+
+
+def _wb_gas(text: str, by_formula: dict) -> str:
+    """carbon's name of the pure gas of one 附表二 row."""
+    if text.startswith("甲烷(石化)"):
+        return "CH4_fossil"
+    if text.startswith("甲烷(非石化)"):
+        return "CH4_non_fossil"
+    name, formula = wb_name_formula(text)
+    hit = next((v for k, v in WB_TEXT.items() if k in text), None)
+    if hit:
+        return hit
+    if formula in by_formula:
+        return by_formula[formula][0]
+    if name in WB_NAMES:
+        return WB_NAMES[name]
+    paren = re.findall(r"（([^（）]+)）", name)
+    code_in = next((p for p in paren if _CODE_LIKE.match(p)), None)
+    if code_in:
+        return code_in
+    if _CODE_LIKE.match(name) and " " not in name:
+        return name
+    return re.sub(r"^n-", "", formula or name)
+
+
+def _wb_blend(g: Grid, r: int, m: re.Match, code: str, value: float, note: str, text: str, acc: tuple) -> None:
+    """One blend row of 附表二: its GWP row, composition and errata (duplicates, fractions not summing to 100 %)."""
+    rows, blends, errata, seen_blends, seen_codes = acc
+    blend = m.group(1)
+    if blend in seen_blends:
+        first_r, first_v = seen_blends[blend]
+        if first_v != value:
+            raise g.fail(r, "C", f"{blend} listed twice with different GWPs ({first_v:g}, row {first_r}).")
+        errata[f"MOENV-2024 {blend} ({SHEET_WB} row {r})"] = (
+            f"{blend} is listed twice in {WORKBOOK.name} {SHEET_WB} (rows {first_r} and {r}, codes "
+            f"{seen_codes[blend]} and {code}) with the same GWP {value:g}; one row kept, both codes are aliases."
+        )
+        EXTRA_CODES.append(
+            {"alias": code, "gas": blend, "rule": f"MOENV 原燃物料代碼, workbook {SHEET_WB} row {r} col A"}
+        )
+        return
+    seen_blends[blend] = (r, value)
+    seen_codes[blend] = code
+    EXTRA_CODES.append(
+        {"alias": code, "gas": blend, "rule": f"MOENV 原燃物料代碼, workbook {SHEET_WB} row {r} col A"}
+    )
+    comps = [COMPONENT_NAMES.get(c.strip(), c.strip()) for c in m.group(2).split("/")]
+    fracs = [float(x) for x in m.group(3).split("/")]
+    if len(comps) != len(fracs):
+        raise g.fail(r, "B", f"{len(comps)} components but {len(fracs)} fractions in '{text}'.")
+    total = sum(fracs)
+    bnote = ""
+    if abs(total - 100.0) > 1e-6:
+        bnote = f"published fractions sum to {total:g} %, not 100 %"
+        errata[f"blends.csv {blend}"] = (
+            f"{WORKBOOK.name} {SHEET_WB} row {r} (and 6.0.4 sheet 4) give {blend} as "
+            f"{m.group(2)} ({m.group(3)}), which sums to {total:g} %. Kept as published; "
+            "do not compute its GWP from this composition until corrected."
+        )
+    for c, f in zip(comps, fracs, strict=True):
+        blends.append(
+            {
+                "blend": blend,
+                "component": c,
+                "mass_fraction": round(f / 100.0, 6),
+                "source_ref": g.ref(r, "B"),
+                "note": bnote,
+            }
+        )
+    rows.append(
+        {
+            "gwp_set": "MOENV-2024",
+            "gas": blend,
+            "value": value,
+            "source_ref": g.ref(r, "C"),
+            "note": ("; ".join(x for x in [note, f"MOENV code {code}"] if x)).strip(),
+        }
+    )
+
+
 def read_workbook(ann: pd.DataFrame, by_formula: dict) -> tuple[pd.DataFrame, pd.DataFrame, dict, list]:
     """Read 附表二 of the official workbook: blends (+ compositions) and the 停用 gases.
 
@@ -262,92 +352,12 @@ def read_workbook(ann: pd.DataFrame, by_formula: dict) -> tuple[pd.DataFrame, pd
         if text in WB_NOT_A_GAS:
             skipped[f"{SHEET_WB} row {r} '{text}'"] = WB_NOT_A_GAS[text]
             continue
-        if isinstance(val, str):
-            v = val.replace(" ", "")
-            if v == "停用":
-                value, note = 0.0, f"停用 (not used): {remark or '非氣候法定義之溫室氣體以「0」計'}"
-            elif v == "<1":
-                value, note = 0.0, "published '<1' (僅需定性, qualitative only); counted 0"
-            else:
-                raise g.fail(r, "C", f"unexpected GWP text '{val}'.")
-        else:
-            value, note = float(val), remark
+        value, note = _wb_value(g, r, val, remark)
         m = _BLEND.match(text)
         if m:
-            blend = m.group(1)
-            if blend in seen_blends:
-                first_r, first_v = seen_blends[blend]
-                if first_v != value:
-                    raise g.fail(r, "C", f"{blend} listed twice with different GWPs ({first_v:g}, row {first_r}).")
-                errata[f"MOENV-2024 {blend} ({SHEET_WB} row {r})"] = (
-                    f"{blend} is listed twice in {WORKBOOK.name} {SHEET_WB} (rows {first_r} and {r}, codes "
-                    f"{seen_codes[blend]} and {code}) with the same GWP {value:g}; one row kept, both codes are aliases."
-                )
-                EXTRA_CODES.append(
-                    {"alias": code, "gas": blend, "rule": f"MOENV 原燃物料代碼, workbook {SHEET_WB} row {r} col A"}
-                )
-                continue
-            seen_blends[blend] = (r, value)
-            seen_codes[blend] = code
-            EXTRA_CODES.append(
-                {"alias": code, "gas": blend, "rule": f"MOENV 原燃物料代碼, workbook {SHEET_WB} row {r} col A"}
-            )
-            comps = [COMPONENT_NAMES.get(c.strip(), c.strip()) for c in m.group(2).split("/")]
-            fracs = [float(x) for x in m.group(3).split("/")]
-            if len(comps) != len(fracs):
-                raise g.fail(r, "B", f"{len(comps)} components but {len(fracs)} fractions in '{text}'.")
-            total = sum(fracs)
-            bnote = ""
-            if abs(total - 100.0) > 1e-6:
-                bnote = f"published fractions sum to {total:g} %, not 100 %"
-                errata[f"blends.csv {blend}"] = (
-                    f"{WORKBOOK.name} {SHEET_WB} row {r} (and 6.0.4 sheet 4) give {blend} as "
-                    f"{m.group(2)} ({m.group(3)}), which sums to {total:g} %. Kept as published; "
-                    "do not compute its GWP from this composition until corrected."
-                )
-            for c, f in zip(comps, fracs, strict=True):
-                blends.append(
-                    {
-                        "blend": blend,
-                        "component": c,
-                        "mass_fraction": round(f / 100.0, 6),
-                        "source_ref": g.ref(r, "B"),
-                        "note": bnote,
-                    }
-                )
-            rows.append(
-                {
-                    "gwp_set": "MOENV-2024",
-                    "gas": blend,
-                    "value": value,
-                    "source_ref": g.ref(r, "C"),
-                    "note": ("; ".join(x for x in [note, f"MOENV code {code}"] if x)).strip(),
-                }
-            )
+            _wb_blend(g, r, m, code, value, note, text, (rows, blends, errata, seen_blends, seen_codes))
             continue
-        # pure gas
-        if text.startswith("甲烷(石化)"):
-            gas = "CH4_fossil"
-        elif text.startswith("甲烷(非石化)"):
-            gas = "CH4_non_fossil"
-        else:
-            name, formula = wb_name_formula(text)
-            hit = next((v for k, v in WB_TEXT.items() if k in text), None)
-            if hit:
-                gas = hit
-            elif formula in by_formula:
-                gas = by_formula[formula][0]
-            elif name in WB_NAMES:
-                gas = WB_NAMES[name]
-            else:
-                paren = re.findall(r"（([^（）]+)）", name)
-                code_in = next((p for p in paren if _CODE_LIKE.match(p)), None)
-                if code_in:
-                    gas = code_in
-                elif _CODE_LIKE.match(name) and " " not in name:
-                    gas = name
-                else:
-                    gas = re.sub(r"^n-", "", formula or name)
+        gas = _wb_gas(text, by_formula)
         if code and not (gas in ("c-C4F8", "c-C5F8") and gas in ann_val and value != ann_val[gas]):
             EXTRA_CODES.append(
                 {"alias": code, "gas": gas, "rule": f"MOENV 原燃物料代碼, workbook {SHEET_WB} row {r} col A"}
@@ -520,14 +530,32 @@ def check_604_blends(gwp: pd.DataFrame, blends: pd.DataFrame, errata: dict) -> t
     return sorted(zeros), evidence
 
 
-def main() -> None:
-    """Build factors/gwp/."""
-    ar, names = read_ocd()
-    ann, by_formula = read_announcement()
-    wb_rows, blends, errata, mism = read_workbook(ann, by_formula)
-    if mism:
-        msg = f"workbook {SHEET_WB} and announcement 附表四 disagree: {mism}"
-        raise FactorTableError(msg)
+#: IPCC AR6 WG1 (Forster et al. 2021), Chapter 7, Table 7.15: GWP-100 of fossil and non-fossil
+#: methane. The openclimatedata CSV carries only the generic AR6 CH4 value (Table 7.SM.7).
+AR6_TABLE_7_15 = (
+    "IPCC AR6 WG1 (2021), Chapter 7 'The Earth's energy budget, climate feedbacks and climate sensitivity', "
+    "Table 7.15 (emission metrics for CH4-fossil and CH4-non fossil), GWP-100"
+)
+AR6_CH4_SPLIT = [
+    {
+        "gwp_set": "AR6",
+        "gas": "CH4_fossil",
+        "value": 29.8,
+        "source_ref": AR6_TABLE_7_15 + ", row CH4-fossil",
+        "note": "fossil methane (includes the CO2 from its oxidation); not in the openclimatedata CSV",
+    },
+    {
+        "gwp_set": "AR6",
+        "gas": "CH4_non_fossil",
+        "value": 27.0,
+        "source_ref": AR6_TABLE_7_15 + ", row CH4-non fossil",
+        "note": "non-fossil (biogenic) methane; not in the openclimatedata CSV",
+    },
+]
+
+
+def ch4_split_rows(ann: pd.DataFrame) -> list[dict]:
+    """The CH4 fossil / non-fossil rows the CSV lacks: AR5 from MOENV 附表四, AR6 from AR6 WG1 Table 7.15."""
     # AR5 fossil / non-fossil CH4 (the CSV gives one CH4 value; AR5 Table 8.A.1 note: fossil 30)
     a = ann.set_index("gas")
     extra = [
@@ -546,6 +574,55 @@ def main() -> None:
             "note": "non-fossil (biogenic) methane = the generic AR5 CH4 value, MOENV 附表四 甲烷",
         },
     ]
+    return extra + AR6_CH4_SPLIT
+
+
+def meta_sections(zero_components: list[str], evidence: str) -> tuple[dict, dict]:
+    """The dataset metadata and the extra sections of factors/gwp/meta.toml."""
+    meta = {
+        "title": "100-year global warming potentials: IPCC AR4, AR5, AR6 and the MOENV 2024 list",
+        "title_zh": "溫暖化潛勢 (GWP-100)：IPCC AR4/AR5/AR6 與環境部 113年公告附表四",
+        "publisher": "IPCC (via openclimatedata globalwarmingpotentials, CC0); 環境部 MOENV",
+        "edition": "AR4, AR5, AR6; MOENV 2024-02-05 (環部授氣字第1139101231號) 附表四 + 清冊表單(範例) 附表二",
+        "published": "2024-02-05",
+        "url": "https://github.com/openclimatedata/globalwarmingpotentials; https://ghgregistry.moenv.gov.tw",
+        "licence": "CC0 (openclimatedata); MOENV government information (政府資料開放授權條款)",
+        "sets": ["AR4", "AR5", "AR6", "MOENV-2024"],
+        "blend_rule": "AR4/AR5/AR6 blend GWPs are computed at run time from blends.csv; MOENV-2024 blend values are the published ones",
+    }
+    sections = {
+        "absent": {
+            "AR4 CH4_fossil": "not built: AR4 gives no separate fossil value",
+        },
+        "ar6_ch4_split": {
+            "values": "AR6 CH4_fossil 29.8, CH4_non_fossil 27.0 (GWP-100)",
+            "source": AR6_TABLE_7_15,
+            "why": "the openclimatedata CSV gives one AR6 CH4 value (27.9, Table 7.SM.7, the generic CH4 row kept as such); "
+            "Table 7.15 splits fossil and non-fossil methane, the fossil value including the CO2 from its oxidation",
+        },
+        "blend_rules": {
+            "zero_components": zero_components,
+            "rule": "computing an AR4/AR5/AR6 blend GWP, a component without a GWP in that set (hydrocarbon, dimethyl ether, HCFC-31) counts 0; it is not a GHG of the set",
+            "evidence": evidence,
+        },
+        "moenv_rules": {
+            "zero": "MOENV-2024 rows with value 0 are published as 停用 (non-Climate-Act gases: HCFC, CFC, HFE, ...) or '<1' (qualitative only)",
+            "unlisted": "announcement 附表四 註3: gases not listed may use the latest IPCC assessment report",
+            "blend_components": "blend components without a MOENV-2024 row (HC-*, HE-E170) count 0",
+        },
+    }
+    return meta, sections
+
+
+def main() -> None:
+    """Build factors/gwp/."""
+    ar, names = read_ocd()
+    ann, by_formula = read_announcement()
+    wb_rows, blends, errata, mism = read_workbook(ann, by_formula)
+    if mism:
+        msg = f"workbook {SHEET_WB} and announcement 附表四 disagree: {mism}"
+        raise FactorTableError(msg)
+    extra = ch4_split_rows(ann)
     gwp = pd.concat([ar, pd.DataFrame(extra), ann, wb_rows], ignore_index=True)
     set_order = {"AR4": 0, "AR5": 1, "AR6": 2, "MOENV-2024": 3}
     gwp["_o"] = gwp["gwp_set"].map(set_order)
@@ -594,34 +671,7 @@ def main() -> None:
         "gas_aliases.csv": write_table(OUT / "gas_aliases.csv", al, SCRIPT, sources),
         "gas_names.csv": write_table(OUT / "gas_names.csv", name_map, SCRIPT, sources),
     }
-    meta = {
-        "title": "100-year global warming potentials: IPCC AR4, AR5, AR6 and the MOENV 2024 list",
-        "title_zh": "溫暖化潛勢 (GWP-100)：IPCC AR4/AR5/AR6 與環境部 113年公告附表四",
-        "publisher": "IPCC (via openclimatedata globalwarmingpotentials, CC0); 環境部 MOENV",
-        "edition": "AR4, AR5, AR6; MOENV 2024-02-05 (環部授氣字第1139101231號) 附表四 + 清冊表單(範例) 附表二",
-        "published": "2024-02-05",
-        "url": "https://github.com/openclimatedata/globalwarmingpotentials; https://ghgregistry.moenv.gov.tw",
-        "licence": "CC0 (openclimatedata); MOENV government information (政府資料開放授權條款)",
-        "sets": ["AR4", "AR5", "AR6", "MOENV-2024"],
-        "blend_rule": "AR4/AR5/AR6 blend GWPs are computed at run time from blends.csv; MOENV-2024 blend values are the published ones",
-    }
-    sections = {
-        "absent": {
-            "AR6 CH4_fossil": "not built: the openclimatedata CSV gives one AR6 CH4 value (27.9, T7.SM.7) and no file in factors/sources has the AR6 Table 7.15 fossil/non-fossil split",
-            "AR6 CH4_non_fossil": "not built: see AR6 CH4_fossil",
-            "AR4 CH4_fossil": "not built: AR4 gives no separate fossil value",
-        },
-        "blend_rules": {
-            "zero_components": zero_components,
-            "rule": "computing an AR4/AR5/AR6 blend GWP, a component without a GWP in that set (hydrocarbon, dimethyl ether, HCFC-31) counts 0; it is not a GHG of the set",
-            "evidence": evidence,
-        },
-        "moenv_rules": {
-            "zero": "MOENV-2024 rows with value 0 are published as 停用 (non-Climate-Act gases: HCFC, CFC, HFE, ...) or '<1' (qualitative only)",
-            "unlisted": "announcement 附表四 註3: gases not listed may use the latest IPCC assessment report",
-            "blend_components": "blend components without a MOENV-2024 row (HC-*, HE-E170) count 0",
-        },
-    }
+    meta, sections = meta_sections(zero_components, evidence)
     write_meta(sources, shas, meta, errata, sections)
     print(
         f"gwp: {len(gwp)} rows ({gwp.groupby('gwp_set').size().to_dict()}), {blends['blend'].nunique()} blends, {len(al)} aliases"

@@ -208,14 +208,18 @@ def test_604_sheet4_ar4_ar5_columns_agree_with_csv():
     assert diffs == [(8, "CFC-11", "AR5", 4460.0, 4660.0)]
 
 
-def test_ch4_fossil_split_only_where_a_file_has_it():
+def test_ch4_fossil_split_with_its_source():
     g = gwp()
     assert gwp_value("AR5", "CH4_fossil") == 30
     assert gwp_value("AR5", "CH4_non_fossil") == 28
-    ar6 = set(g.loc[g["gwp_set"] == "AR6", "gas"])
-    assert "CH4_fossil" not in ar6 and "CH4_non_fossil" not in ar6
+    # AR6 WG1 Table 7.15: CH4-fossil 29.8, CH4-non fossil 27.0 (the CSV's generic CH4 27.9 stays)
+    ar6 = g[g["gwp_set"] == "AR6"].set_index("gas")
+    assert ar6.loc["CH4_fossil", "value"] == 29.8 and ar6.loc["CH4_non_fossil", "value"] == 27.0
+    assert ar6.loc["CH4", "value"] == 27.9
+    assert "Table 7.15" in ar6.loc["CH4_fossil", "source_ref"] and "Table 7.15" in ar6.loc["CH4_non_fossil", "source_ref"]
     meta = tomllib.loads((FACTORS / "gwp" / "meta.toml").read_text(encoding="utf-8"))
-    assert "AR6 CH4_fossil" in meta["absent"]
+    assert "AR6 CH4_fossil" not in meta["absent"] and "AR4 CH4_fossil" in meta["absent"]
+    assert "Table 7.15" in meta["ar6_ch4_split"]["source"]
 
 
 def test_moenv_2024_blends_reproduce_from_composition():

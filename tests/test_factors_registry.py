@@ -70,7 +70,8 @@ def test_cli_show_diesel_json():
     d = json.loads(out.stdout)
     for key in ("id", "name_zh", "name_en", "dataset", "edition", "gases", "heat_value", "source"):
         assert key in d
-    assert d["gases"]["CO2"] | {} == d["gases"]["CO2"]
+    assert set(d["gases"]["CO2"]) == {"value", "unit", "low", "high", "source_ref"}
+    assert d["gases"]["CO2"]["source_ref"].startswith("sheet '1_固定源與移動源(燃料)CO2排放係數', row 28, col I")
     assert d["gases"]["CO2"]["value"] == 74100
     assert d["gases"]["CO2"]["unit"] == "kg CO2/TJ"
     assert (d["gases"]["CO2"]["low"], d["gases"]["CO2"]["high"]) == (72600, 74800)
@@ -101,3 +102,43 @@ def test_cli_unknown_id_exit_code_and_message():
 
 def test_registry_is_cached():
     assert load_registry() is load_registry()
+
+
+@pytest.mark.parametrize("query", ["柴油", "電力 112", "冷媒", "carbon", "natural gas", "170006", "2024"])
+def test_fast_search_equals_registry_search(registry, query):
+    """`carbon factors search` reads the CSVs without pandas; it must give the registry's answer."""
+    from carbon.factors import search_library
+
+    fast = [f.to_dict() for f in search_library(query, limit=500)]
+    slow = [f.to_dict() for f in registry.search(query, limit=500)]
+    assert fast == slow and len(fast) > 0
+
+
+def test_fast_reader_builds_every_factor_as_the_registry_does(registry):
+    from carbon.factors.model import factor_from_rows
+    from carbon.factors.search import library_rows
+    from carbon.paths import FACTORS_DIR
+
+    rows, metas = library_rows(str(FACTORS_DIR))
+    by_id: dict[str, list] = {}
+    for r in rows:
+        by_id.setdefault(r["factor_id"], []).append(r)
+    assert set(by_id) == set(registry.ids())
+    for fid, rs in by_id.items():
+        assert factor_from_rows(fid, rs, metas[rs[0]["dataset"]]).to_dict() == registry.get(fid).to_dict(), fid
+
+
+def test_cli_search_loads_neither_pandas_nor_pint():
+    code = "import sys; from carbon.cli import main; sys.argv = ['carbon', 'factors', 'search', '柴油']; main(); print('pandas' in sys.modules, 'pint' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-2:] == ["False", "False"]
+    assert "moenv-2024/diesel-stationary" in out.stdout
+
+
+def test_registry_public_seams(registry):
+    rows = registry.indices(["moenv-6.0.4/diesel-stationary", "no/such"])
+    assert rows[1] is None and len(rows[0]) == 3
+    assert sorted(registry.table.loc[rows[0], "gas"]) == ["CH4", "CO2", "N2O"]
+    assert registry.kind("tw-grid/2024") == "electricity"
+    assert "Did you mean 'moenv-2024/diesel-stationary'" in registry.not_found_message("moenv-2024/diesel-stationery")

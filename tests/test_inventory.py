@@ -89,9 +89,21 @@ def test_refrigerant_default_rates_and_blend():
     row = {"source_id": "R", "iso_category": "1.4", "method": "refrigerant", "gas": "R-410A", "activity_amount": 0, "activity_unit": "kg", "charge_kg": 100, "equipment_code": "4091"}
     r = calculate(project([row]), gwp_set="MOENV-2024")
     rec = r.records.iloc[0]
-    # 100 kg × 0.03 (6.0.4 example rate, 4091) × (1 − 0.80 recovery) = 0.6 kg R-410A × 1,923.5
-    assert rec["mass_t"] == pytest.approx(0.0006, rel=1e-12)
-    assert rec["co2e_t"] == pytest.approx(0.0006 * 1923.5, rel=1e-12)
+    # 100 kg × 0.03 (6.0.4 sheet 6 example 排放因子, 4091) × (1 − 0 abatement recovery) = 3 kg R-410A × 1,923.5
+    assert rec["mass_t"] == pytest.approx(0.003, rel=1e-12)
+    assert rec["co2e_t"] == pytest.approx(0.003 * 1923.5, rel=1e-12)
+
+
+def test_refrigerant_chiller_matches_library_factor():
+    """6.0.4 sheet 6 §五: charge × 排放因子 × (1 − 防治設備回收率 × 使用率); sheet 8's end-of-life recovery is not applied."""
+    row = {"source_id": "R", "iso_category": "1.4", "method": "refrigerant", "gas": "HFC-134a", "activity_amount": 300, "activity_unit": "kg", "charge_kg": 300, "equipment_code": "4092"}
+    by_method = calculate(project([row]), gwp_set="MOENV-2024").total_tco2e
+    via_factor = calculate(project([row | {"method": "factor", "charge_kg": None, "equipment_code": None, "factor_id": "moenv-6.0.4/refrigerant-leak-chillers"}]), gwp_set="MOENV-2024").total_tco2e
+    assert by_method == pytest.approx(35.1, rel=1e-12)  # 300 × 0.09 = 27 kg × GWP 1300
+    assert via_factor == pytest.approx(35.1, rel=1e-12)
+    abated = calculate(project([row | {"recovery_rate": 0.8, "recovery_use_rate": 0.5}]), gwp_set="MOENV-2024")
+    assert abated.total_tco2e == pytest.approx(300 * 0.09 * (1 - 0.8 * 0.5) * 1300 / 1000, rel=1e-12)
+    assert "防治設備回收率 0.8 × 使用率 0.5" in abated.explain("R")
 
 
 def test_septic_person_days_use_hours_per_day():
@@ -115,8 +127,40 @@ def test_bill_straddling_period_is_prorated():
 def test_biogenic_co2_separate():
     row = DIESEL | {"source_id": "B", "factor_id": "moenv-2024/biodiesel-stationary", "biogenic": True, "heat_value": 8000, "heat_value_unit": "kcal/L"}
     r = calculate(project([row, DIESEL]), gwp_set="MOENV-2024")
-    assert r.biogenic_co2_t > 0
-    assert r.total_tco2e == pytest.approx(r.records.loc[~r.records["biogenic"], "co2e_t"].sum())
+    tj_bio, tj_diesel = 1000 * 8000 * 4.1868e-9, 1000 * 8400 * 4.1868e-9  # L × kcal/L × TJ/kcal
+    assert r.biogenic_co2_t == pytest.approx(tj_bio * 70.8, rel=1e-12)  # 70,800 kg CO2/TJ
+    diesel = tj_diesel * (74.1 + 0.003 * 30 + 0.0006 * 265)  # fossil CH4 30 (MOENV 附表四)
+    bio_other = tj_bio * (0.003 * 28 + 0.0006 * 265)  # biomass CH4 is non-fossil: 28
+    assert r.total_tco2e == pytest.approx(diesel + bio_other, rel=1e-12)
+
+
+def test_biomass_factor_makes_co2_biogenic_and_ch4_non_fossil():
+    """#8.3: the factor decides when the user says nothing; explain says so; the user may override."""
+    wood = {"source_id": "W", "iso_category": "1.1", "activity_amount": 10.0, "activity_unit": "t", "factor_id": "moenv-2024/wood-stationary",
+            "heat_value": 4000, "heat_value_unit": "kcal/kg"}  # fmt: skip
+    tj = 10_000 * 4000 * 4.1868e-9
+    r = calculate(project([wood]), gwp_set="MOENV-2024")
+    g = r.records.set_index("gas")
+    assert bool(g.loc["CO2", "biogenic"]) and g.loc["CH4", "ch4_kind"] == "non_fossil" and g.loc["CH4", "gwp"] == 28
+    assert r.biogenic_co2_t == pytest.approx(tj * 112.0, rel=1e-12)
+    assert r.total_tco2e == pytest.approx(tj * (0.030 * 28 + 0.004 * 265), rel=1e-12)
+    text = r.explain("W")
+    assert "CO2 biogenic (biomass fuel" in text and "CH4 counted as non-fossil (biomass fuel" in text
+    over = calculate(project([wood | {"biogenic": False}]), gwp_set="MOENV-2024")
+    g = over.records.set_index("gas")
+    assert not bool(g.loc["CO2", "biogenic"]) and g.loc["CH4", "ch4_kind"] == "fossil" and over.biogenic_co2_t == 0
+    ar6 = calculate(project([wood]), gwp_set="AR6").records.set_index("gas")
+    assert ar6.loc["CH4", "gwp"] == 27.0  # AR6 WG1 Table 7.15 CH4-non fossil
+
+
+def test_fossil_process_ch4_takes_the_fossil_gwp():
+    row = {"source_id": "P", "iso_category": "1.3", "activity_amount": 100.0, "activity_unit": "t", "factor_id": "moenv-6.0.4/process-iron-steel-coke-production"}
+    for gwp_set, fossil in (("MOENV-2024", 30.0), ("AR6", 29.8)):
+        rec = calculate(project([row]), gwp_set=gwp_set).records.set_index("gas").loc["CH4"]
+        assert rec["ch4_kind"] == "fossil" and rec["gwp"] == fossil
+        assert "fossil process or fugitive" in rec["note"]
+    d = calculate(project([DIESEL]), gwp_set="AR6").records.set_index("gas").loc["CH4"]
+    assert d["gwp"] == 29.8  # fossil-fuel combustion CH4, AR6 Table 7.15
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -170,7 +214,10 @@ def test_template_round_trip(tmp_path):
     for lang in ("zh-TW", "en"):
         p = write_template(tmp_path / f"t-{lang}.xlsx", lang=lang)
         r = calculate(read_project(p))
-        assert r.total_tco2e > 0
+        # S01 12.5 kL diesel × 8,400 kcal/L × 4.1868e-9 TJ/kcal × (74,100 CO2 + 3 CH4 × 30 + 0.6 N2O × 265) kg/TJ
+        # + S02 850 千度 × 0.474 kg CO2e/kWh (tw-grid/2024)
+        diesel = 12_500 * 8400 * 4.1868e-9 * (74.1 + 0.003 * 30 + 0.0006 * 265)
+        assert r.total_tco2e == pytest.approx(diesel + 850_000 * 0.474 / 1000, rel=1e-12)
         assert {"S01", "S02"} <= set(r.records["source_id"])
 
 
@@ -258,7 +305,11 @@ def test_cli_uncertainty_on_the_moenv_sample():
     d = json.loads(out.stdout)
     assert round(d["analytic"]["lower_pct"], 3) == 7.159 and round(d["analytic"]["upper_pct"], 3) == 7.159
     assert d["method"] and d["p2_5_tco2e"] < d["deterministic_tco2e"] < d["p97_5_tco2e"]
-    assert d["inputs"]["records_without_activity_uncertainty"] > 0  # the sample gives AD intervals for some sources only
+    # the sample's 表七 gives activity intervals for E212, E213, GP01 and GP02-GG3502 only: 8 of its 24 counted records
+    assert d["inputs"]["records_without_activity_uncertainty"] == 16
+    res = calculate(read_project(sample), rounding="moenv")
+    no_ad = res.counted["ad_low_pct"].isna() & res.counted["ad_high_pct"].isna()
+    assert set(res.counted.loc[~no_ad, "source_id"].astype(str)) == {"E212", "E213", "GP01", "GP02-GG3502"}
 
 
 def test_market_based_scope2_with_supplier_factor():
@@ -275,3 +326,62 @@ def test_market_based_scope2_with_supplier_factor():
 def test_unknown_market_factor_is_reported():
     with pytest.raises(InputError, match="market_factor_id"):
         calculate(project([ELEC | {"market_factor_id": "custom/nope"}]), gwp_set="MOENV-2024")
+
+
+def test_scope2_both_ways_per_the_guidance():
+    """#8.4: location-based ignores certificates, market-based applies them and supplier factors; MOENV counts certificates 0."""
+    supplier = pd.DataFrame([{"factor_id": "custom/green-supplier", "name_zh": "綠電售電業", "name_en": "green retailer", "kind": "electricity",
+                              "gas": "CO2e", "value": 0.1, "unit": "kg CO2e/kWh", "source_ref": "supplier letter 2024"}])  # fmt: skip
+    rows = [ELEC | {"source_id": "E1", "certificate_kwh": 400}, ELEC | {"source_id": "E2", "market_factor_id": "custom/green-supplier"}]
+    r = calculate(project(rows, custom_factors=supplier), gwp_set="MOENV-2024")
+    s2 = r.scope2
+    assert s2["location_based"] == pytest.approx(2 * 1000 * 0.494 / 1000, rel=1e-12)  # all 2,000 kWh × grid
+    assert s2["market_based"] == pytest.approx((600 * 0.494 + 1000 * 0.1) / 1000, rel=1e-12)
+    assert s2["moenv"] == pytest.approx((600 + 1000) * 0.494 / 1000, rel=1e-12) == r.by_scope["2"]
+    assert "電證合一" in s2["moenv_rule"] and "counted 0" in s2["moenv_rule"]
+    assert r.total_tco2e == pytest.approx(s2["moenv"], rel=1e-12)
+
+
+def test_demo_scope2_and_registrable_total():
+    d = calculate(read_project(EXAMPLE)).to_dict()
+    # S08: 6,850 千度 × 0.474 (tw-grid/2024); 500,000 kWh of 電證合一 certificates count 0 except location-based
+    assert d["scope2"]["location_based"] == pytest.approx(6_850_000 * 0.474 / 1000, rel=1e-12)
+    assert d["scope2"]["market_based"] == d["scope2"]["moenv"] == pytest.approx(6_350_000 * 0.474 / 1000, rel=1e-12)
+    assert d["total_tco2e"] == pytest.approx(3400.5473318322, rel=1e-12)  # S05 chiller 35.1 t since #8.2
+
+
+def test_registrable_total_is_categories_1_and_2():
+    """#8.5: registrable_tco2e = categories 1 and 2 (MOENV registry, carbon fee) beside the ISO total of all included categories."""
+    commute = {"source_id": "T", "iso_category": "3.3", "activity_amount": 1000, "activity_unit": "tkm", "factor_id": "tw-cfp/ying-ye-da-huo-che-chai-you-2022"}
+    r = calculate(project([DIESEL, ELEC, commute]), gwp_set="MOENV-2024")
+    d = r.to_dict()
+    cat12 = d["by_category"]["1"] + d["by_category"]["2"]
+    assert d["registrable_tco2e"] == r.registrable_tco2e == pytest.approx(cat12, rel=1e-12)
+    assert d["total_tco2e"] == pytest.approx(cat12 + d["by_category"]["3"], rel=1e-12) and d["by_category"]["3"] > 0.1
+    assert "all included categories" in d["total_basis"]
+
+
+def test_json_sources_equal_a_per_source_reference():
+    """to_dict builds the per-source entries from record arrays; they equal a per-source group-by of the records."""
+    sample = EXAMPLE.parent.parent / "factors" / "sources" / "taiwan" / "moenv-inventory-workbook-sample.ods"
+    for path, rounding in ((EXAMPLE, "exact"), (sample, "moenv")):
+        res = calculate(read_project(path), rounding=rounding)
+        got = {s["id"]: s for s in res.to_dict()["sources"]}
+        rec = res.records
+        assert list(got) == list(dict.fromkeys(rec["source_id"].astype(str)))
+        for sid, grp in rec.groupby("source_id", observed=True, sort=False):
+            e = got[str(sid)]
+            assert e["tco2e"] == res._round(grp.loc[~grp["biogenic"].astype(bool), "co2e_t"].sum())
+            assert e["category"] == str(grp["iso_subcategory"].iloc[0]) and e["excluded"] == (str(sid) in res.excluded_sources)
+            assert e["gases"] == {str(r.gas): {"mass_t": r.mass_t, "gwp": r.gwp, "tco2e": r.co2e_t, "biogenic": bool(r.biogenic)} for r in grp.itertuples()}
+            fac = grp[["factor_id", "factor_dataset", "factor_edition"]].astype(str).drop_duplicates()
+            assert e["factors"] == [{"id": a, "dataset": b, "edition": c} for a, b, c in fac.itertuples(index=False)]
+
+
+def test_scope2_location_based_under_equity_share():
+    org = Organisation(name="JV", reporting_year=2024, boundary_approach="equity_share")
+    fac = pd.DataFrame([{"facility_id": "F1", "equity_share": 0.6}])
+    rows = [ELEC | {"facility": "F1", "certificate_kwh": 400}]
+    r = calculate(InventoryProject(organisation=org, facilities=fac, sources=pd.DataFrame(rows)), gwp_set="MOENV-2024")
+    assert r.scope2["moenv"] == pytest.approx(0.6 * 600 * 0.494 / 1000, rel=1e-12)
+    assert r.scope2["location_based"] == pytest.approx(0.6 * 1000 * 0.494 / 1000, rel=1e-12)

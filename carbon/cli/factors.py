@@ -24,9 +24,9 @@ def _factor_text(f) -> str:
 
 
 def cmd_factors_search(a) -> int:
-    from carbon.factors import load_registry
+    from carbon.factors.search import search_library  # no pandas, no pint: starts fast
 
-    hits = load_registry().search(a.query, dataset=a.dataset, limit=a.limit)
+    hits = search_library(a.query, dataset=a.dataset, limit=a.limit)
     if a.json:
         print_json([h.to_dict() for h in hits])
         return 0

@@ -24,6 +24,10 @@ def cmd_inventory_calc(a) -> int:
         return 0
     print(f"{d['organisation']} — {d['reporting_year']}; GWP set {d['gwp_set']}; rounding {d['rounding']}")
     print(f"Total {d['total_tco2e']:,.4f} t CO2e (biogenic CO2 {d['biogenic_co2_t']:,.4f} t, reported separately)")
+    print(f"  {d['total_basis']}")
+    print(f"Registrable (categories 1 and 2; MOENV registry, carbon fee) {d['registrable_tco2e']:,.4f} t CO2e")
+    s2 = d["scope2"]
+    print(f"Scope 2: location-based {s2['location_based']:,.4f}, market-based {s2['market_based']:,.4f}; in the total {s2['moenv']:,.4f} ({s2['moenv_rule']})")
     print("By category: " + ", ".join(f"{k}: {v:,.4f}" for k, v in d["by_category"].items()))
     print("By scope:    " + ", ".join(f"{k}: {v:,.4f}" for k, v in d["by_scope"].items()))
     print("By gas:      " + ", ".join(f"{k}: {v['tco2e']:,.4f}" for k, v in d["by_gas"].items()))
