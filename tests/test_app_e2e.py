@@ -287,7 +287,7 @@ def test_projects_create_duplicate_delete_undo_and_a_download_that_opens(server,
     records = pd.read_csv(target, encoding="utf-8-sig")
     assert "外購電力" in set(records["source_name"])
     counted = records[records["source_id"] != "S09"]  # S09 is excluded in the demo factory
-    assert counted["co2e_t"].sum() == pytest.approx(3367.2023318322, rel=1e-9)
+    assert counted["co2e_t"].sum() == pytest.approx(3400.5473318322, rel=1e-9)
     info = [p for p in store.list_projects() if p.name == "瀏覽器專案 (copy)"][0]
     assert [r["filename"] for r in store.reports(info.id)] == ["records.csv"]
     store.close()
