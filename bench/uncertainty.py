@@ -28,7 +28,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import carbon.uncertainty.core as U  # noqa: E402
+import carbon.uncertainty as U  # noqa: E402
+from carbon.uncertainty.distributions import D_NORMAL, D_SHIFTED, fit_multiplier  # noqa: E402
 
 N_SOURCES = 2_000
 N_FACTORS = 50
@@ -62,20 +63,20 @@ def loop_monte_carlo(records: pd.DataFrame, iterations: int, rng: np.random.Gene
     rows = records.to_dict(orient="records")
     factors = {}
     for r in rows:
-        factors.setdefault(r["factor_id"], U._fit(r["ef_low_pct"], r["ef_high_pct"], ""))
+        factors.setdefault(r["factor_id"], fit_multiplier(r["ef_low_pct"], r["ef_high_pct"], ""))
 
     def draw(fit) -> float:
         if fit is None:
             return 1.0
         code, par = fit
         z = rng.standard_normal()
-        if code == U._D_NORMAL:
+        if code == D_NORMAL:
             return 1.0 + par[0] * z
-        if code == U._D_SHIFTED:
+        if code == D_SHIFTED:
             return 1.0 + par[0] * math.expm1(par[1] * z)
         raise NotImplementedError(code)
 
-    ad_fit = [U._fit(r["ad_low_pct"], r["ad_high_pct"], "") for r in rows]
+    ad_fit = [fit_multiplier(r["ad_low_pct"], r["ad_high_pct"], "") for r in rows]
     totals = np.empty(iterations)
     for i in range(iterations):
         m_f = {k: draw(v) for k, v in factors.items()}  # one draw per shared factor

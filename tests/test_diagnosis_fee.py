@@ -113,7 +113,7 @@ def test_fee_from_dyeing_inventory():
     chargeable = (e - 25_000).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
     assert fee.chargeable_t == float(chargeable)
     assert fee.fee_ntd == int((chargeable * 300).to_integral_value(rounding=ROUND_DOWN))
-    assert fee.fee_ntd == 1_053_936
+    assert fee.fee_ntd == 1_067_274  # (28,557.583 − 25,000) × 300, truncated
 
 
 def test_fee_per_site():

@@ -163,7 +163,7 @@ def test_diagnose_dyeing_end_to_end(dyeing):
     res, base, d = dyeing
     dg = diagnose(res, d, base=base)
     out = dg.to_dict()
-    assert out["fee"]["before"]["fee_ntd"] == 1_053_936
+    assert out["fee"]["before"]["fee_ntd"] == 1_067_274
     after_e = res.total_tco2e - dg.portfolio.fee_relevant_avoided_t
     assert out["fee"]["after"]["emissions_t"] == pytest.approx(after_e)
     assert after_e < 25_000 and out["fee"]["after"]["fee_ntd"] == 0
@@ -231,7 +231,7 @@ def test_cli_diagnose_fee_template(tmp_path):
     assert [m["id"] for m in d["measures"]] == ["M1", "M2", "M3"]
     assert d["portfolio"]["sum_alone_tco2e"] > d["portfolio"]["avoided_tco2e"]
     text = cli("diagnose", str(EX / "dyeing-factory.yaml"), "--measures", str(EX / "dyeing-diagnosis.yaml"), "--explain")
-    assert "activity" in text and "factor edition" in text and "NT$1,053,936" in text and "abatement cost = " in text
+    assert "activity" in text and "factor edition" in text and "NT$1,067,274" in text and "abatement cost = " in text
     f = json.loads(cli("fee", "--emissions", "30000", "--json"))
     assert (f["chargeable_t"], f["rate_ntd_per_t"], f["fee_ntd"]) == (5000.0, 300.0, 1_500_000)
     f = json.loads(cli("fee", "--emissions", "40000", "--high-leakage", "--plan", "B", "--period", "3", "--offsets", "5000", "--json"))
@@ -267,6 +267,6 @@ def test_fee_per_site_before_and_after(tmp_path):
     f1, f2 = out["per_site"]["F1"], out["per_site"]["F2"]
     assert f1["before"]["emissions_t"] == pytest.approx(res.total_tco2e - 8_532.0) and f2["before"]["emissions_t"] == pytest.approx(8_532.0)
     assert f1["before"]["fee_ntd"] == 0 and f2["before"]["fee_ntd"] == 0  # each site below 25,000 t
-    assert out["total_before_ntd"] == 0 and dg.fee_before.fee_ntd == 1_053_936  # the combined figure would be wrong
+    assert out["total_before_ntd"] == 0 and dg.fee_before.fee_ntd == 1_067_274  # the combined figure would be wrong
     pv = dg.portfolio.steps[4].avoided_t
     assert f2["after"]["emissions_t"] == pytest.approx(8_532.0 - pv)

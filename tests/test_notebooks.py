@@ -56,8 +56,8 @@ EXPECTED_OUTPUT = {
         "installation direct 4,948.02 t",  # Commission example
     ],
     "05-diagnosis": [
-        "activity -1,769.414, factor edition -378.000, method +0.894",  # dyeing: why emissions changed vs 2022
-        "= NT$1,053,936",  # carbon fee before the measures
+        "activity -1,769.414, factor edition -378.000, method -3.552",  # dyeing: why emissions changed vs 2022 (AR4 → MOENV-2024 GWPs)
+        "= NT$1,067,274",  # carbon fee before the measures
         "remaining gap:",  # −40 % by 2030
         "overlap 20.3976 t",  # compressed air: leak repair + sequencing together vs apart
         "= 20.3976 t",  # f1 × f2 × load × factor

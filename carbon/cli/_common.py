@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 
 __all__ = ["print_json", "to_jsonable"]
 
 
-def _json_default(o):
-    if hasattr(o, "item"):
-        return o.item()
-    if hasattr(o, "isoformat"):
+def to_jsonable(o):
+    """``o`` as plain JSON types in one pass: numpy scalars and arrays as numbers and lists, dates as
+    ISO text, NaN/inf as null, objects with ``to_dict`` as their dict, anything else as text."""
+    if o is None or isinstance(o, (bool, int, str)):
+        return o
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if isinstance(o, dict):
+        return {str(k): to_jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in o]
+    if hasattr(o, "tolist"):  # numpy scalars and arrays, pandas arrays
+        return to_jsonable(o.tolist())
+    if isinstance(o, (dt.date, dt.datetime)) or hasattr(o, "isoformat"):
         return o.isoformat()
     if hasattr(o, "to_dict"):
-        return o.to_dict()
+        return to_jsonable(o.to_dict())
     return str(o)
-
-
-def _clean(o):
-    if isinstance(o, float) and (math.isnan(o) or math.isinf(o)):
-        return None
-    if isinstance(o, dict):
-        return {str(k): _clean(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
-    return o
-
-
-def to_jsonable(data):
-    """``data`` as plain JSON types: numpy scalars as numbers, dates as ISO text, NaN/inf as null."""
-    return _clean(json.loads(json.dumps(data, default=_json_default)))
 
 
 def print_json(data) -> None:

@@ -14,8 +14,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
-    """Apply this migration."""
+def _create_projects() -> None:
     op.create_table(
         "projects",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -35,6 +34,8 @@ def upgrade() -> None:
     with op.batch_alter_table("projects", schema=None) as batch_op:
         batch_op.create_index("ix_projects_owner_deleted", ["owner", "deleted_at"], unique=False)
 
+
+def _create_project_documents() -> None:
     op.create_table(
         "project_documents",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -53,6 +54,8 @@ def upgrade() -> None:
     with op.batch_alter_table("project_documents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_project_documents_project_id"), ["project_id"], unique=False)
 
+
+def _create_reports() -> None:
     op.create_table(
         "reports",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -74,6 +77,8 @@ def upgrade() -> None:
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_reports_project_id"), ["project_id"], unique=False)
 
+
+def _create_results() -> None:
     op.create_table(
         "results",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -91,6 +96,8 @@ def upgrade() -> None:
     with op.batch_alter_table("results", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_results_project_id"), ["project_id"], unique=False)
 
+
+def _create_revisions() -> None:
     op.create_table(
         "revisions",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -110,6 +117,8 @@ def upgrade() -> None:
     with op.batch_alter_table("revisions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_revisions_project_id"), ["project_id"], unique=False)
 
+
+def _create_uploads() -> None:
     op.create_table(
         "uploads",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -128,6 +137,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("uploads", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_uploads_project_id"), ["project_id"], unique=False)
+
+
+def upgrade() -> None:
+
+    """Apply this migration."""
+    _create_projects()
+    _create_project_documents()
+    _create_reports()
+    _create_results()
+    _create_revisions()
+    _create_uploads()
 
 
 def downgrade() -> None:
