@@ -108,8 +108,7 @@ def test_make_run_serves_the_home_page_in_a_browser(tmp_path):
             expect(page.get_by_role("heading", name="碳算 carbon")).to_be_visible(timeout=60_000)
             expect(page.get_by_text("範例螺絲股份有限公司", exact=False).first).to_be_visible(timeout=60_000)
             expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=60_000)
-            (ROOT / "artifacts").mkdir(exist_ok=True)
-            page.screenshot(path=str(ROOT / "artifacts" / "home.png"))
+            page.screenshot(path=str(tmp_path / "home.png"))
             browser.close()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
