@@ -95,7 +95,7 @@ def _text(v, keep_float: bool = False) -> str | None:
 
 def plain_words(message: str) -> str:
     """Replace pint's dimension notation (``[length] ** 3``) by words (volume) in a message."""
-    for jargon, word in _PINT_DIMS:
+    for jargon, word in sorted(_PINT_DIMS, key=lambda x: -len(x[0])):  # longest first
         message = message.replace(f"({jargon})", f"({word})").replace(jargon, word)
     return message
 
@@ -515,7 +515,7 @@ def _read_workbook(p: Path, name: str) -> InventoryProject:
     problems = [q for k, v in found.items() if v is not None for q in _merged_problems(merged, v[0], name)]
     if problems:
         raise InputError(problems)
-    org_pairs = {}
+    org_pairs = {"name": Path(name).stem} if found["organisation"] is None else {}  # as for a CSV
     if found["organisation"] is not None:
         for _, r in found["organisation"][1].iterrows():
             if len(r) >= 2 and not _blank(r.iloc[0]):
@@ -594,7 +594,7 @@ def _read_csv(p: Path, name: str) -> InventoryProject:
         except (ValueError, TypeError, UnicodeError, OSError, pd.errors.ParserError) as err:
             problems = _csv_layout_problems(p, enc, name)
             raise InputError(_merge_problems(problems) or [Problem(f"the CSV cannot be read ({_short(err)}).", file=name)]) from err
-    return _from_tables(name, {"name": p.stem}, None, df, None, {"sources": Path(name).name}, notes=notes)
+    return _from_tables(name, {"name": p.stem}, None, df, None, {"sources": None}, notes=notes)
 
 
 # --- YAML / JSON -------------------------------------------------------------------------
@@ -615,18 +615,28 @@ def _load_structured(p: Path, name: str):
         try:
             return json.loads(text)
         except json.JSONDecodeError as err:
-            raise InputError([Problem(f"not valid JSON: {err.msg}.", file=name, row=err.lineno, column=f"character {err.colno}", hint="Check commas, quotes and brackets near that place.")]) from err
+            raise InputError([Problem(f"not valid JSON (character {err.colno}): {err.msg}.", file=name, row=err.lineno, hint="Check commas, quotes and brackets near that place.")]) from err
     try:
         return yaml.safe_load(text)
     except yaml.constructor.ConstructorError as err:
         mark = err.problem_mark
+        tag = re.search(r"tag '([^']+)'", str(err.problem or ""))
+        tag_text = tag.group(1).replace("tag:yaml.org,2002:", "!!") if tag else "a tag"
         raise InputError(
-            [Problem(f"'{_short(err.problem or '')}' is not plain data; carbon reads only text, numbers, lists and mappings, never program objects (tags like !!python/…).", file=name, row=mark.line + 1 if mark else None, hint="Remove the tag.")]
+            [
+                Problem(
+                    f"{tag_text} is not plain data; carbon reads only text, numbers, lists and mappings, never program objects.",
+                    file=name,
+                    row=mark.line + 1 if mark else None,
+                    hint="Remove the tag and write the value itself.",
+                )
+            ]
         ) from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         what = getattr(err, "problem", None) or _short(err)
-        raise InputError([Problem(f"YAML syntax error: {what}.", file=name, row=mark.line + 1 if mark else None, column=f"character {mark.column + 1}" if mark else None, hint="Check the indentation and the ':' after each key; quote text containing ': ' or '#'.")]) from err
+        at = f" (character {mark.column + 1})" if mark else ""
+        raise InputError([Problem(f"YAML syntax error{at}: {what}.", file=name, row=mark.line + 1 if mark else None, hint="Check the indentation and the ':' after each key; quote text containing ': ' or '#'.")]) from err
 
 
 def _records(value, key: str, name: str, problems: list[Problem], required: bool = False) -> pd.DataFrame | None:
