@@ -185,6 +185,23 @@ def zip_bomb(tmp_path):
     return p, ["expands to more than", "refuses it before reading"]
 
 
+def ods_repeated_cells(tmp_path):
+    """A 2 kB ODS whose one valued cell is repeated 16,384 columns × 1,048,576 rows."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="sources"><table:table-row table:number-rows-repeated="1048576">'
+        '<table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+        "</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    p = tmp_path / "repeated.ods"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+    assert p.stat().st_size < 2_000
+    return p, ["XFD1048576", "17,179,869,184 cells"]
+
+
 CASES = {
     "empty.xlsx": empty("xlsx"),
     "empty.ods": empty("ods"),
@@ -209,6 +226,7 @@ CASES = {
     "merged cells": merged_cells,
     "cells at A1 and XFD1048576": sheet_at_xfd1048576,
     "zip bomb": zip_bomb,
+    "ODS with a valued cell repeated over the whole sheet": ods_repeated_cells,
 }
 
 

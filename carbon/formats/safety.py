@@ -105,6 +105,58 @@ class _Extent:
             self.feed(b"<")
 
 
+_ODS_TAG = re.compile(rb"<(/?)[\w.-]+:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>")
+_ROWS_REP = re.compile(rb'number-rows-repeated="(\d+)"')
+_COLS_REP = re.compile(rb'number-columns-repeated="(\d+)"')
+
+
+class _OdsExtent:
+    """Extent of the cells *with content* in an ODS ``content.xml``, repeats counted, not expanded.
+
+    LibreOffice writes empty rows and columns as one element repeated 1,048,576 × 16,384
+    times; readers skip those.  A cell with a value repeated so is expanded by readers, so its
+    repeats count (OpenDocument 1.2 Part 1 §9.1.3 ``table:number-rows-repeated``, §9.1.4).
+    """
+
+    def __init__(self) -> None:
+        self.rows = self.cols = 0
+        self._tail = b""
+        self._row = self._rr = self._col = self._width = 0
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        cut = data.rfind(b"<")
+        body, self._tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+        for m in _ODS_TAG.finditer(body):
+            closing, kind, attrs, empty = m.groups()
+            if kind == b"table":
+                if not closing:
+                    self._row = 0
+            elif kind == b"table-row":
+                if closing:
+                    self._end_row()
+                else:
+                    rep = _ROWS_REP.search(attrs)
+                    self._rr, self._col, self._width = (int(rep.group(1)) if rep else 1), 0, 0
+                    if empty:
+                        self._end_row()
+            elif not closing:
+                rep = _COLS_REP.search(attrs)
+                self._col += int(rep.group(1)) if rep else 1
+                if not empty or b"value-type" in attrs:
+                    self._width = self._col
+
+    def _end_row(self) -> None:
+        if self._width:
+            self.rows = max(self.rows, self._row + self._rr)
+            self.cols = max(self.cols, self._width)
+        self._row += self._rr
+        self._width = 0
+
+    def finish(self) -> None:
+        self.feed(b"")
+
+
 def _member_problem(name: str, member: str, total: bool = False) -> Problem:
     what = "all parts of the workbook together expand" if total else f"part '{member}' of the workbook expands"
     limit = MAX_TOTAL_BYTES if total else MAX_MEMBER_BYTES
@@ -115,10 +167,15 @@ def _member_problem(name: str, member: str, total: bool = False) -> Problem:
     )
 
 
-def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int) -> tuple[int, _Extent | None]:
+def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int) -> tuple[int, _Extent | _OdsExtent | None]:
     """Decompress one member in chunks, counting bytes; return (bytes, extent for sheet XML)."""
-    is_sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-    extent = _Extent() if is_sheet else None
+    fn = info.filename.lower()
+    if fn == "content.xml":
+        extent: _Extent | _OdsExtent | None = _OdsExtent()
+    elif fn.endswith(".xml") and fn.startswith("xl/"):  # any part a workbook may point to as a sheet
+        extent = _Extent()
+    else:
+        extent = None
     size = 0
     limit = min(MAX_MEMBER_BYTES, budget)
     with zf.open(info) as fh:
@@ -128,6 +185,8 @@ def _scan_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: 
                 raise InputError([_member_problem(name, info.filename, total=limit < MAX_MEMBER_BYTES)])
             if extent is not None:
                 extent.feed(chunk)
+            if extent is not None and extent.rows * extent.cols > MAX_CELLS:
+                break  # refused below; no need to read further
     if extent is not None:
         extent.finish()
     return size, extent
@@ -172,7 +231,7 @@ def _check_archive(p: Path, name: str) -> None:
             raise InputError(problems)
 
 
-def _extent_problem(name: str, member: str, extent: _Extent) -> Problem:
+def _extent_problem(name: str, member: str, extent: _Extent | _OdsExtent) -> Problem:
     col, n = "", extent.cols
     while n:
         n, r = divmod(n - 1, 26)
