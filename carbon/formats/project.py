@@ -132,9 +132,13 @@ def parse_year(value: object) -> int | None:
 
 
 def _map_headers(df: pd.DataFrame, file: str, sheet: str, problems: list[Problem], aliases: dict) -> tuple[pd.DataFrame, dict, list[str]]:
-    mapping, headers, unused = {}, {}, []
-    for col in df.columns:
-        key = str(col).strip()
+    """Rename header texts (English or Chinese) to column names; unknown columns are kept by their text."""
+    _labels = list(df.columns)
+    mapping, headers, unused, drop = {}, {}, [], []
+    df = df.copy()
+    df.columns = range(df.shape[1])  # positions: header texts may repeat
+    for col, label in zip(df.columns, list(_labels), strict=True):
+        key = str(label).strip()
         base = unicodedata.normalize("NFKC", key.split("\n")[0]).strip()
         name = aliases.get(base) or aliases.get(base.lower())
         if name is None and base.startswith("sig_"):
@@ -142,14 +146,20 @@ def _map_headers(df: pd.DataFrame, file: str, sheet: str, problems: list[Problem
         if name is None and "(" in base:
             name = aliases.get(base.split("(")[0].strip())
         if name is None:
+            if key in unused or key in mapping.values():
+                problems.append(Problem(f"two columns are named '{key}'.", file=file, sheet=sheet, column=key, hint="Rename or delete one of them."))
+                drop.append(col)
+                continue
             unused.append(key)
+            mapping[col] = key
             continue
         if name in mapping.values():
             problems.append(Problem(f"two columns mean '{name}'.", file=file, sheet=sheet, column=key, hint="Keep one of them."))
+            drop.append(col)
             continue
         mapping[col] = name
         headers[name] = key
-    return df.rename(columns=mapping), headers, unused
+    return df.drop(columns=drop).rename(columns=mapping), headers, unused
 
 
 def _numbers(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
