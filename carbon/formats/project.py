@@ -31,7 +31,7 @@ from carbon.schema import (
 )
 from carbon.units import parse_roc_year
 
-__all__ = ["EXAMPLE_MARK", "parse_number", "parse_year", "plain_words", "read_project", "write_template"]
+__all__ = ["EXAMPLE_MARK", "merge_problems", "parse_number", "parse_year", "plain_words", "read_project", "write_template"]
 
 SHEETS = {
     "organisation": ("organisation", "組織"),
@@ -313,8 +313,12 @@ def _drop_examples(sources: pd.DataFrame, row_numbers: list[int], file: str, she
     return sources[keep].reset_index(drop=True), [r for r, k in zip(row_numbers, keep, strict=True) if k], [note]
 
 
-def _merge_problems(problems: list[Problem]) -> list[Problem]:
-    """One problem per (place but row, message): the same message on many rows becomes one line."""
+def merge_problems(problems: list[Problem]) -> list[Problem]:
+    """One problem per (place but row, message): the same message on many rows becomes one line.
+
+    Messages are also put in plain words (:func:`plain_words`).  For any code that collects
+    problems (the calculation too), so a file with one mistake repeated on 500 rows gets one line.
+    """
     groups: dict[tuple, list[Problem]] = {}
     for p in problems:
         msg = plain_words(p.message)
@@ -368,7 +372,7 @@ def _from_tables(
     row_numbers = [int(i) + first_row for i in sources.index]
     if sources.empty:
         problems.append(Problem("there are no source rows, only headers.", file=file, sheet=s_sheet, hint="Add one row per emission source below the header row."))
-        raise InputError(_merge_problems(problems))
+        raise InputError(merge_problems(problems))
     sources, headers, unused = _map_headers(sources.reset_index(drop=True), file, s_sheet, problems, SOURCE_ALIASES)
     sources, row_numbers, ex_notes = _drop_examples(sources, row_numbers, file, s_sheet)
     for c in SOURCE_COLUMNS:
@@ -405,7 +409,7 @@ def _from_tables(
     if problems:
         if project is not None:
             problems += _engine_problems(project, problems)
-        raise InputError(_merge_problems(problems))
+        raise InputError(merge_problems(problems))
     return project
 
 
@@ -445,12 +449,17 @@ def read_project(path: str | Path, name: str | None = None) -> InventoryProject:
 # --- workbooks ------------------------------------------------------------------------
 
 
-def _load_book(p: Path, name: str) -> tuple[dict[str, pd.DataFrame], dict[str, list]]:
-    """All sheets (no header row), and each sheet's merged ranges, read once with calamine."""
+def _load_book(p: Path, name: str) -> tuple[dict[str, pd.DataFrame] | None, dict[str, list]]:
+    """All sheets (no header row), and each sheet's merged ranges, read once with calamine.
+
+    Returns ``(None, {})`` for the official MOENV workbook (sheets 表一 and 表五), which has its own reader.
+    """
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
         wb = CalamineWorkbook.from_path(str(p))
+        if {"表一", "表五"} <= set(wb.sheet_names):
+            return None, {}
         book, merged = {}, {}
         for sn in wb.sheet_names:
             sh = wb.get_sheet_by_name(sn)
@@ -514,11 +523,11 @@ def _table(found: tuple[str, pd.DataFrame] | None) -> pd.DataFrame | None:
 def _read_workbook(p: Path, name: str) -> InventoryProject:
     safety.check_spreadsheet(p, name)
     book, merged = _load_book(p, name)
-    names = set(book)
-    if {"表一", "表五"} <= names:
+    if book is None:
         from carbon.formats.moenv import read_moenv_workbook
 
         return read_moenv_workbook(p)
+    names = set(book)
     found = {k: _sheet(book, k) for k in SHEETS}
     if found["sources"] is None:
         raise InputError([Problem(f"no 'sources' / '排放源' sheet; sheets are {sorted(names)}.", file=name, hint="Start from `carbon inventory template`.")])
@@ -603,7 +612,7 @@ def _read_csv(p: Path, name: str) -> InventoryProject:
             df = pd.read_csv(p, engine="pyarrow", encoding=enc, dtype=str)
         except (ValueError, TypeError, UnicodeError, OSError, pd.errors.ParserError) as err:
             problems = _csv_layout_problems(p, enc, name)
-            raise InputError(_merge_problems(problems) or [Problem(f"the CSV cannot be read ({_short(err)}).", file=name)]) from err
+            raise InputError(merge_problems(problems) or [Problem(f"the CSV cannot be read ({_short(err)}).", file=name)]) from err
     return _from_tables(name, {"name": p.stem}, None, df, None, {"sources": None}, notes=notes)
 
 
