@@ -709,6 +709,20 @@ EXAMPLE_SOURCES = [
 ]
 
 
+def _lists_sheet(wb, head) -> tuple[list, list]:
+    """The hidden sheet of drop-down values; returns (categories, methods)."""
+    lists = wb.add_worksheet("lists")
+    cats = list(ISO_SUBCATEGORIES)
+    methods = list(METHODS)
+    units = ["公秉", "公升", "L", "kL", "千度", "度", "kWh", "MWh", "千立方公尺", "立方公尺", "m3", "公噸", "公斤", "kg", "t", "人時", "人天", "噸公里", "GJ", "TJ"]
+    for j, (title, vals) in enumerate((("iso_category", cats), ("method", methods), ("unit", units), ("grade", [1, 2, 3]), ("grade_c", [1, 2, 3, 4, 5, 6]))):
+        lists.write(0, j, title, head)
+        for i, v in enumerate(vals):
+            lists.write(i + 1, j, v)
+    lists.hide()
+    return cats, methods
+
+
 def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     """Write a blank inventory workbook with headers, drop-downs and two example rows.
 
@@ -739,15 +753,7 @@ def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
     note = wb.add_format({"italic": True, "font_color": "#555555", "text_wrap": True})
-    lists = wb.add_worksheet("lists")
-    cats = list(ISO_SUBCATEGORIES)
-    methods = list(METHODS)
-    units = ["公秉", "公升", "L", "kL", "千度", "度", "kWh", "MWh", "千立方公尺", "立方公尺", "m3", "公噸", "公斤", "kg", "t", "人時", "人天", "噸公里", "GJ", "TJ"]
-    for j, (title, vals) in enumerate((("iso_category", cats), ("method", methods), ("unit", units), ("grade", [1, 2, 3]), ("grade_c", [1, 2, 3, 4, 5, 6]))):
-        lists.write(0, j, title, head)
-        for i, v in enumerate(vals):
-            lists.write(i + 1, j, v)
-    lists.hide()
+    cats, methods = _lists_sheet(wb, head)
 
     org = wb.add_worksheet("組織" if zh else "organisation")
     org.set_column(0, 0, 22)
