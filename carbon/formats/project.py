@@ -203,9 +203,21 @@ def _check_types(df: pd.DataFrame, headers: dict, file: str, sheet: str, problem
         elif t == "bool":
             df[col] = pd.Series(map_distinct(df[col], lambda v: None if _blank(v) else is_true(v)), index=df.index, dtype=object)
         elif t == "str":
-            keep = col == "iso_category"
-            df[col] = pd.Series(map_distinct(df[col], lambda v, keep=keep: _text(v, keep)), index=df.index, dtype=object)
+            df[col] = _text_column(df[col], keep_float=col == "iso_category")
     return df
+
+
+def _text_column(s: pd.Series, keep_float: bool) -> pd.Series:
+    """A text column, stripped, blanks as None (object dtype, as the calculation expects).
+
+    Text read from CSV (arrow strings) is handled column-wise; cells of workbooks and YAML may
+    be numbers (codes such as 170006.0 -> '170006'), decided once per distinct value.
+    """
+    if s.dtype == object or s.dtype.kind in "fiub":
+        return pd.Series(map_distinct(s, lambda v: _text(v, keep_float)), index=s.index, dtype=object)
+    t = s.astype("string").str.strip()
+    t = t.mask(t == "")
+    return t.astype(object).where(t.notna(), None)
 
 
 def _sheet(book: dict[str, pd.DataFrame], key: str) -> tuple[str, pd.DataFrame] | None:
@@ -369,7 +381,7 @@ def _from_tables(
     org, gwp = _organisation(org_pairs, file, problems, sheet_names.get("organisation", "organisation"))
     s_sheet = sheet_names.get("sources", "sources")
     sources = sources.dropna(how="all")
-    row_numbers = [int(i) + first_row for i in sources.index]
+    row_numbers = (sources.index.to_numpy(dtype=np.int64) + first_row).tolist()
     if sources.empty:
         problems.append(Problem("there are no source rows, only headers.", file=file, sheet=s_sheet, hint="Add one row per emission source below the header row."))
         raise InputError(merge_problems(problems))
@@ -385,7 +397,8 @@ def _from_tables(
         for i in np.flatnonzero(ids.isna().to_numpy(dtype=bool)):
             problems.append(Problem("empty source id.", file=file, sheet=s_sheet, row=row_numbers[i], column=headers.get("source_id", "source_id"), hint="Give every source a unique id, e.g. S01."))
             sources.at[i, "source_id"] = f"row{row_numbers[i]}"
-        rows = dict(zip(sources["source_id"].astype(str), ((file, s_sheet, r) for r in row_numbers), strict=True))
+        ids = [x if isinstance(x, str) else str(x) for x in sources["source_id"].to_numpy(dtype=object).tolist()]
+        rows = dict(zip(ids, ((file, s_sheet, r) for r in row_numbers), strict=True))
     fac = _facilities(facilities, file, sheet_names.get("facilities", "facilities"), problems)
     if "facility" in sources and "facility_id" in fac and len(fac):
         known = set(fac["facility_id"].dropna().astype(str))
@@ -591,7 +604,7 @@ def _csv_dtypes(p: Path, enc: str) -> dict:
     out = {}
     for h in header:
         col = SOURCE_ALIASES.get(unicodedata.normalize("NFKC", h).strip()) or SOURCE_ALIASES.get(h.strip().lower())
-        out[h] = "float64" if _TYPES.get(col) == "float" and col not in YEAR_COLUMNS else "str"
+        out[h] = "float64" if _TYPES.get(col) in ("float", "int") and col not in YEAR_COLUMNS else "str"
     return out
 
 
