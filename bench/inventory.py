@@ -127,13 +127,26 @@ def carbon_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "carbon.cli"]
 
 
+def _vm_hwm_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def run_process(args: list[str], stdout_path: Path | None, timeout: float) -> dict:
     """Run a command; wall time from start to exit (output written), the child's peak RSS."""
     out = stdout_path.open("wb") if stdout_path else subprocess.DEVNULL
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdout=out, stderr=subprocess.PIPE, cwd=ROOT)
     deadline = t0 + timeout
+    hwm = 0  # the child's own peak RSS (VmHWM starts afresh at exec; ru_maxrss would count the fork of this process)
     while True:
+        hwm = max(hwm, _vm_hwm_kb(proc.pid))
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
@@ -142,7 +155,7 @@ def run_process(args: list[str], stdout_path: Path | None, timeout: float) -> di
             _, status, usage = os.wait4(proc.pid, 0)
             if stdout_path:
                 out.close()
-            return {"seconds": None, "timed_out": True, "timeout_s": timeout, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+            return {"seconds": None, "timed_out": True, "timeout_s": timeout, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3), "peak_rss_mb": round(hwm / 1024)}
         time.sleep(0.005)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -150,7 +163,7 @@ def run_process(args: list[str], stdout_path: Path | None, timeout: float) -> di
         out.close()
     if proc.returncode != 0:
         raise RuntimeError(f"{args} failed: {proc.stderr.read().decode()[-2000:]}")
-    return {"seconds": round(wall, 3), "timed_out": False, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3), "peak_rss_mb": round(usage.ru_maxrss / 1024)}
+    return {"seconds": round(wall, 3), "timed_out": False, "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3), "peak_rss_mb": round(hwm / 1024)}
 
 
 def best(args: list[str], repeat: int, timeout: float) -> dict:
