@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 
-.PHONY: run test install sysdeps lint bench factors clean
+.PHONY: run test install sysdeps lint bench factors clean fuzz
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,9 +17,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+	@$(VENV)/bin/carbon --help >/dev/null 2>&1 || $(PY) -m pip install -q -e '.[app,dev]'  # repair a venv whose package was removed
 
 ## start the app on http://localhost:8501 (PORT=...) with the bundled example project
-run: $(STAMP)
+run: install
 	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
 
@@ -32,8 +33,12 @@ sysdeps:
 	fi
 
 ## run the whole suite
-test: $(STAMP) sysdeps
+test: install sysdeps
 	$(PY) -m pytest -q
+
+## the opt-in slow fuzzing run (more than 10,000 generated and mutated files)
+fuzz: install
+	CARBON_RUN_SLOW=1 $(PY) -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check carbon scripts tests bench app.py

@@ -73,6 +73,25 @@ example_rows = pd.read_excel(template, sheet_name="排放源", engine="calamine"
 display(example_rows)
 assert {"組織", "廠區", "排放源", "自訂係數", "說明"} <= set(sheets)
 
+# 未修改的範本不會算出數字：兩列範例的備註是「範例列」，讀取時不計入。
+# An untouched template gives no total: its two example rows are marked (note '範例列 …') and not counted.
+try:
+    read_project(template)
+except InputError as err:
+    print(err)
+else:
+    raise AssertionError("an untouched template must not give a total")
+
+# 把範例列當成自己的資料：清除備註欄的「範例列」標記。 Keep the example rows as your own: clear their mark.
+import openpyxl
+
+wb = openpyxl.load_workbook(template)
+ws = wb["排放源"]
+note_col = [c.value for c in ws[1]].index("備註") + 1
+for r in (2, 3):
+    ws.cell(row=r, column=note_col).value = None
+wb.save(template)
+
 tpl_result = calculate(read_project(template), gwp_set="MOENV-2024")
 print("範本的兩列範例 the template's example rows [t CO2e]:", {k: round(v, 4) for k, v in tpl_result.by_source.items()})
 assert set(tpl_result.by_source) == set(example_rows["排放源編號"])

@@ -210,9 +210,23 @@ def test_json_keys():
     assert set(d["uncertainty"]) >= {"lower_pct", "upper_pct", "covered_share"}
 
 
+def _clear_example_marks(p):
+    """Keep the template's example rows as the user's own (clear their note 範例列 …)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(p)
+    ws = wb["sources"] if "sources" in wb.sheetnames else wb["排放源"]
+    header = [c.value for c in ws[1]]
+    col = header.index("note" if "note" in header else "備註") + 1
+    for r in (2, 3):
+        ws.cell(row=r, column=col).value = None
+    wb.save(p)
+    return p
+
+
 def test_template_round_trip(tmp_path):
     for lang in ("zh-TW", "en"):
-        p = write_template(tmp_path / f"t-{lang}.xlsx", lang=lang)
+        p = _clear_example_marks(write_template(tmp_path / f"t-{lang}.xlsx", lang=lang))
         r = calculate(read_project(p))
         # S01 12.5 kL diesel × 8,400 kcal/L × 4.1868e-9 TJ/kcal × (74,100 CO2 + 3 CH4 × 30 + 0.6 N2O × 265) kg/TJ
         # + S02 850 千度 × 0.474 kg CO2e/kWh (tw-grid/2024)
@@ -222,7 +236,7 @@ def test_template_round_trip(tmp_path):
 
 
 def test_workbook_errors_name_sheet_row_column(tmp_path):
-    p = write_template(tmp_path / "t.xlsx", lang="en")
+    p = _clear_example_marks(write_template(tmp_path / "t.xlsx", lang="en"))
     import openpyxl
 
     wb = openpyxl.load_workbook(p)
