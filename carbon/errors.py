@@ -101,6 +101,7 @@ class InputError(CarbonError, ValueError):
     problems: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.problems = merge_problems(self.problems)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -110,6 +111,47 @@ class InputError(CarbonError, ValueError):
 
     def __reduce__(self):  # keep picklable across processes
         return (self.__class__, (self.problems,))
+
+
+_PINT_DIMS = (
+    ("[length] ** 3", "volume"),
+    ("[length] ** 2", "area"),
+    ("[mass] * [length] ** 2 / [time] ** 2", "energy"),
+    ("[length] ** 2 * [mass] / [time] ** 2", "energy"),
+    ("[mass] * [length] ** 2 / [time] ** 3", "power"),
+    ("[length] ** 2 * [mass] / [time] ** 3", "power"),
+    ("[mass]", "mass"),
+    ("[length]", "length"),
+    ("[time]", "time"),
+    ("dimensionless", "a plain number"),
+)
+
+
+def plain_words(message: str) -> str:
+    """Replace pint's dimension notation (``[length] ** 3``) by words (volume) in a message."""
+    for jargon, word in sorted(_PINT_DIMS, key=lambda x: -len(x[0])):  # longest first
+        message = message.replace(f"({jargon})", f"({word})").replace(jargon, word)
+    return message
+
+
+def merge_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """One problem per (place but row, message): the same message on many rows becomes one line.
+
+    Messages are also put in plain words (:func:`plain_words`).  For any code that collects
+    problems (the calculation too), so a file with one mistake repeated on 500 rows gets one line.
+    """
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        msg = plain_words(p.message)
+        groups.setdefault((p.file, p.sheet, p.column, msg, p.hint), []).append(p)
+    out = []
+    for (file, sheet, column, msg, hint), ps in groups.items():
+        rows = sorted({p.row for p in ps if p.row is not None})
+        if len(rows) > 1:
+            more = f" (also row{'s' if len(rows) > 2 else ''} {', '.join(map(str, rows[1:11]))}{f' and {len(rows) - 11} more' if len(rows) > 11 else ''})"
+            msg = msg.rstrip(".") + more + "."
+        out.append(Problem(msg, file=file, sheet=sheet, row=rows[0] if rows else None, column=column, hint=hint))
+    return out
 
 
 class DataQualityWarning(UserWarning):

@@ -204,11 +204,18 @@ def test_formula_referring_to_a_computed_cell_is_rejected(tmp_path):
     assert "B_EmInst" in text and "F17" in text and "AU17" in text and "not an input cell" in text
 
 
+def read_template_error(path, name):
+    with pytest.raises(InputError) as exc:
+        read_template(path, name=name)
+    return exc.value
+
+
 def test_not_a_template_is_a_clear_error(tmp_path):
     p = tmp_path / "x.xlsx"
     p.write_bytes(b"not a zip")
-    with pytest.raises(InputError, match="cannot open"):
+    with pytest.raises(InputError, match="not a readable workbook"):
         read_template(p)
+    assert "/tmp" not in str(read_template_error(p, "x.xlsx"))  # an upload's own name, not the server path
 
 
 # ------------------------------------------------------------------------------- writer

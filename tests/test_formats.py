@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from carbon.errors import InputError
+from carbon.errors import InputError, plain_words
 from carbon.formats import safety
-from carbon.formats.project import EXAMPLE_MARK, parse_number, parse_year, plain_words, read_project, write_template
+from carbon.formats.project import EXAMPLE_MARK, parse_number, parse_year, read_project, write_template
 from carbon.inventory import calculate
 
 HEADER = ["source_id", "name", "iso_category", "method", "activity_amount", "activity_unit", "factor_id", "heat_value", "heat_value_unit", "data_year"]

@@ -31,7 +31,7 @@ from carbon.schema import (
 )
 from carbon.units import parse_roc_year
 
-__all__ = ["EXAMPLE_MARK", "merge_problems", "parse_number", "parse_year", "plain_words", "read_project", "write_template"]
+__all__ = ["EXAMPLE_MARK", "parse_number", "parse_year", "read_project", "write_template"]
 
 SHEETS = {
     "organisation": ("organisation", "組織"),
@@ -66,20 +66,6 @@ FACILITY_ALIASES = {**HEADER_ALIASES, **_aliases(FACILITY_COLUMNS)}
 #: The ``note`` of the template's example rows; such rows are shown, never counted.
 EXAMPLE_MARK = "範例列 example row: replace or delete"
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
-_PINT_DIMS = (
-    ("[length] ** 3", "volume"),
-    ("[length] ** 2", "area"),
-    ("[mass] * [length] ** 2 / [time] ** 2", "energy"),
-    ("[length] ** 2 * [mass] / [time] ** 2", "energy"),
-    ("[mass] * [length] ** 2 / [time] ** 3", "power"),
-    ("[length] ** 2 * [mass] / [time] ** 3", "power"),
-    ("[mass]", "mass"),
-    ("[length]", "length"),
-    ("[time]", "time"),
-    ("dimensionless", "a plain number"),
-)
-
-
 def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA or v is pd.NaT or (isinstance(v, str) and not v.strip())
 
@@ -91,13 +77,6 @@ def _text(v, keep_float: bool = False) -> str | None:
     if isinstance(v, float) and v.is_integer() and not keep_float:
         return str(int(v))
     return str(v).strip()
-
-
-def plain_words(message: str) -> str:
-    """Replace pint's dimension notation (``[length] ** 3``) by words (volume) in a message."""
-    for jargon, word in sorted(_PINT_DIMS, key=lambda x: -len(x[0])):  # longest first
-        message = message.replace(f"({jargon})", f"({word})").replace(jargon, word)
-    return message
 
 
 def parse_number(value: object) -> float:
@@ -281,7 +260,7 @@ def _custom_factors(factors: pd.DataFrame | None, file: str, sheet: str, problem
         try:
             split_factor_unit(str(u))
         except CarbonError as err:
-            problems.append(Problem(plain_words(str(err)), file=file, sheet=sheet, row=i + 2, column="unit"))
+            problems.append(Problem(str(err), file=file, sheet=sheet, row=i + 2, column="unit"))
     for c in ("name_zh", "name_en", "kind", "source_ref"):
         if c not in cf:
             cf[c] = ""
@@ -325,26 +304,6 @@ def _drop_examples(sources: pd.DataFrame, row_numbers: list[int], file: str, she
     return sources[keep].reset_index(drop=True), [r for r, k in zip(row_numbers, keep, strict=True) if k], [note]
 
 
-def merge_problems(problems: list[Problem]) -> list[Problem]:
-    """One problem per (place but row, message): the same message on many rows becomes one line.
-
-    Messages are also put in plain words (:func:`plain_words`).  For any code that collects
-    problems (the calculation too), so a file with one mistake repeated on 500 rows gets one line.
-    """
-    groups: dict[tuple, list[Problem]] = {}
-    for p in problems:
-        msg = plain_words(p.message)
-        groups.setdefault((p.file, p.sheet, p.column, msg, p.hint), []).append(p)
-    out = []
-    for (file, sheet, column, msg, hint), ps in groups.items():
-        rows = sorted({p.row for p in ps if p.row is not None})
-        if len(rows) > 1:
-            more = f" (also row{'s' if len(rows) > 2 else ''} {', '.join(map(str, rows[1:11]))}{f' and {len(rows) - 11} more' if len(rows) > 11 else ''})"
-            msg = msg.rstrip(".") + more + "."
-        out.append(Problem(msg, file=file, sheet=sheet, row=rows[0] if rows else None, column=column, hint=hint))
-    return out
-
-
 def _engine_problems(project: InventoryProject, reported: list[Problem]) -> list[Problem]:
     """The calculation's own checks, run on a project whose unreadable cells were left blank.
 
@@ -384,7 +343,7 @@ def _from_tables(
     row_numbers = (sources.index.to_numpy(dtype=np.int64) + first_row).tolist()
     if sources.empty:
         problems.append(Problem("there are no source rows, only headers.", file=file, sheet=s_sheet, hint="Add one row per emission source below the header row."))
-        raise InputError(merge_problems(problems))
+        raise InputError(problems)
     sources, headers, unused = _map_headers(sources.reset_index(drop=True), file, s_sheet, problems, SOURCE_ALIASES)
     sources, row_numbers, ex_notes = _drop_examples(sources, row_numbers, file, s_sheet)
     for c in SOURCE_COLUMNS:
@@ -422,7 +381,7 @@ def _from_tables(
     if problems:
         if project is not None:
             problems += _engine_problems(project, problems)
-        raise InputError(merge_problems(problems))
+        raise InputError(problems)
     return project
 
 
@@ -539,7 +498,7 @@ def _read_workbook(p: Path, name: str) -> InventoryProject:
     if book is None:
         from carbon.formats.moenv import read_moenv_workbook
 
-        return read_moenv_workbook(p)
+        return read_moenv_workbook(p, name=name)
     names = set(book)
     found = {k: _sheet(book, k) for k in SHEETS}
     if found["sources"] is None:
@@ -625,7 +584,7 @@ def _read_csv(p: Path, name: str) -> InventoryProject:
             df = pd.read_csv(p, engine="pyarrow", encoding=enc, dtype=str)
         except (ValueError, TypeError, UnicodeError, OSError, pd.errors.ParserError) as err:
             problems = _csv_layout_problems(p, enc, name)
-            raise InputError(merge_problems(problems) or [Problem(f"the CSV cannot be read ({_short(err)}).", file=name)]) from err
+            raise InputError(problems or [Problem(f"the CSV cannot be read ({_short(err)}).", file=name)]) from err
     return _from_tables(name, {"name": p.stem}, None, df, None, {"sources": None}, notes=notes)
 
 

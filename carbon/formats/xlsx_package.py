@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 import re
 import shutil
 import tempfile
@@ -91,16 +92,17 @@ class Book:
         Not a zip file, or not a spreadsheet package.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, shown: str | None = None) -> None:
         self.path = Path(path)
+        self.shown = shown or str(self.path)  # the file's name in messages
         try:
             self.zf = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, FileNotFoundError, IsADirectoryError) as exc:
-            raise InputError([Problem(f"cannot open as .xlsx: {exc}", file=str(self.path))]) from None
+            raise InputError([Problem(f"cannot open as .xlsx: {exc}", file=self.shown)]) from None
         names = set(self.zf.namelist())
         if "xl/workbook.xml" not in names:
             self.zf.close()
-            raise InputError([Problem("not an Excel workbook (xl/workbook.xml missing)", file=str(self.path))])
+            raise InputError([Problem("not an Excel workbook (xl/workbook.xml missing)", file=self.shown)])
         self.workbook_xml = self.zf.read("xl/workbook.xml").decode("utf-8")
         wb = ET.fromstring(self.workbook_xml)
         self.parts = self._sheet_parts(wb)
@@ -149,7 +151,7 @@ class Book:
         if key not in self._cells:
             if sheet not in self.parts:
                 msg = f"sheet '{sheet}' not found"
-                raise InputError([Problem(msg, file=str(self.path), sheet=sheet)])
+                raise InputError([Problem(msg, file=self.shown, sheet=sheet)])
             raw: dict[str, tuple[int, str]] = {}
             for m in _SCAN_RX.finditer(self.sheet_xml(sheet)):
                 if columns is None or m.group(2) in columns:
@@ -158,7 +160,16 @@ class Book:
         return self._cells[key]
 
     def parse_cell(self, snippet: str) -> Cell:
-        """A :class:`Cell` from the XML of one ``<c>`` element."""
+        """A :class:`Cell` from the XML of one ``<c>`` element; a damaged one is an :class:`InputError`."""
+        try:
+            return self._parse_cell(snippet)
+        except (ValueError, IndexError, OverflowError, ET.ParseError) as exc:
+            ref = re.search(r'r="([A-Z]+[0-9]+)"', snippet)
+            where = f"cell {ref.group(1)}" if ref else "a cell"
+            msg = f"{where} cannot be read ({type(exc).__name__}): the workbook is damaged."
+            raise InputError([Problem(msg, file=self.shown, hint="Open it in Excel or LibreOffice and save it again.")]) from None
+
+    def _parse_cell(self, snippet: str) -> Cell:
         c = ET.fromstring(snippet)
         s = int(c.get("s", "0"))
         t = c.get("t", "n")
@@ -174,7 +185,10 @@ class Book:
         kinds = {"s": lambda x: self.strings[int(x)], "str": str, "b": lambda x: x in ("1", "true"), "e": str}
         if t in kinds:
             return Cell({"str": "s"}.get(t, t), kinds[t](v.text), s)
-        return Cell("n", float(v.text), s)
+        x = float(v.text)
+        if not math.isfinite(x):
+            raise ValueError(f"not a finite number: {v.text!r}")
+        return Cell("n", x, s)
 
     def unlocked(self, sheet: str, coord: str) -> bool:
         """True if the cell exists and its style is not locked (an input cell of a protected sheet)."""

@@ -36,6 +36,7 @@ from carbon.cbam.model import (
     WasteGas,
 )
 from carbon.errors import CalculationError, InputError, Problem
+from carbon.formats.safety import check_spreadsheet
 from carbon.formats.xlsx_package import Book
 
 from . import cells as M
@@ -92,7 +93,7 @@ class _Reader:
 
     def problem(self, where: tuple[str, str], msg: str, hint: str | None = None) -> None:
         sheet, coord = where
-        self.problems.append(Problem(msg, file=str(self.book.path), sheet=sheet, column=coord, hint=hint))
+        self.problems.append(Problem(msg, file=self.book.shown, sheet=sheet, column=coord, hint=hint))
 
     def raw(self, where: tuple[str, str]) -> Any:
         """Constant value of an input cell (None if empty); formulas are evaluated safely."""
@@ -211,7 +212,7 @@ class _Reader:
         return out
 
 
-def read_template(path: str | Path) -> CbamInput:
+def read_template(path: str | Path, name: str | None = None) -> CbamInput:
     """Read a filled CBAM Communication template (v2.1.x) into a :class:`~carbon.cbam.CbamInput`.
 
     Only input cells are read (see the module docstring); the template's own results
@@ -221,6 +222,8 @@ def read_template(path: str | Path) -> CbamInput:
     ----------
     path : str or Path
         ``.xlsx`` file based on the Commission template v2.1.x.
+    name : str, optional
+        Name of the file in messages (e.g. an upload's own name); default the path as given.
 
     Returns
     -------
@@ -236,13 +239,15 @@ def read_template(path: str | Path) -> CbamInput:
     Commission "CBAM Communication template for installations" v2.1.1 (2024-12-13);
     IR (EU) 2025/2547 Annex IV (content of the communication).
     """
-    book = Book(path)
+    shown = name or str(path)
+    check_spreadsheet(path, shown)
+    book = Book(path, shown)
     try:
         for sheet in M.INPUT_SHEETS:
             if sheet not in book.parts:
                 msg = f"sheet '{sheet}' not found; this is not a CBAM Communication template v2.1.x"
                 hint = "Use the Commission's template 'CBAM Communication template for installations'."
-                raise InputError([Problem(msg, file=str(book.path), sheet=sheet, hint=hint)])
+                raise InputError([Problem(msg, file=book.shown, sheet=sheet, hint=hint)])
         return _read(_Reader(book))
     finally:
         book.close()

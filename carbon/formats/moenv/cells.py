@@ -21,6 +21,8 @@ from xml.etree import ElementTree as ET
 import numpy as np
 from openpyxl.utils import column_index_from_string, get_column_letter
 
+from carbon.errors import InputError, Problem
+
 __all__ = ["Book", "Sheet", "column_index", "constant_formula", "load_book"]
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
@@ -98,7 +100,7 @@ class Book(dict):
         return self.get(name) or Sheet(name, None)
 
 
-def load_book(path: Path, names: tuple[str, ...], formula_sheets: tuple[str, ...]) -> Book:
+def load_book(path: Path, names: tuple[str, ...], formula_sheets: tuple[str, ...], shown: str | None = None) -> Book:
     """Read the sheets ``names`` of a workbook, with formulas for ``formula_sheets``.
 
     Parameters
@@ -110,15 +112,21 @@ def load_book(path: Path, names: tuple[str, ...], formula_sheets: tuple[str, ...
         Sheets to read; sheets the file lacks are left out.
     formula_sheets : tuple of str
         Sheets whose formulas are read as well.
+    shown : str, optional
+        Name of the file in messages.
 
     Returns
     -------
     Book
         The sheets found.
     """
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(str(path))
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as err:
+        msg = f"the workbook cannot be read ({type(err).__name__}): it is damaged or not an .ods/.xlsx file."
+        raise InputError([Problem(msg, file=shown or path.name, hint="Open it in Excel or LibreOffice and save it again as .ods or .xlsx.")]) from err
     present = [n for n in names if n in wb.sheet_names]
     want = tuple(n for n in formula_sheets if n in present)
     suffix = path.suffix.lower()

@@ -56,6 +56,7 @@ from carbon.formats.moenv.formulas import Check, load_appendix
 from carbon.formats.moenv.library import registry
 from carbon.formats.moenv.reconcile import disagreements, reconcile_notes
 from carbon.formats.moenv.source import Source
+from carbon.formats.safety import check_spreadsheet
 from carbon.inventory import InventoryProject, Organisation
 from carbon.paths import FACTORS_DIR
 from carbon.schema import FACILITY_COLUMNS, SOURCE_COLUMNS
@@ -72,7 +73,7 @@ FACTOR_COLS = [
 
 
 # --- reading -------------------------------------------------------------------------
-def read_moenv_workbook(path: str | Path) -> InventoryProject:
+def read_moenv_workbook(path: str | Path, name: str | None = None) -> InventoryProject:
     """Read an MOENV inventory workbook (溫室氣體排放量清冊表單) into a project.
 
     Parameters
@@ -80,6 +81,8 @@ def read_moenv_workbook(path: str | Path) -> InventoryProject:
     path : str or Path
         ``.ods`` or ``.xlsx`` file in the official layout (sheets 表一–表七 and the 附表
         look-up sheets; other sheets are ignored).
+    name : str, optional
+        Name of the file in messages (e.g. an upload's own name); default the path as given.
 
     Returns
     -------
@@ -112,15 +115,17 @@ def read_moenv_workbook(path: str | Path) -> InventoryProject:
     .. [1] 環境部, 溫室氣體排放量清冊表單(範例), 表一–表七 and their 填表說明.
     """
     path = Path(path)
-    ctx = Context(str(path))
-    book = load_book(path, L.INPUT_SHEETS + L.APPENDIX_SHEETS, L.FORMULA_SHEETS)
+    shown = name or str(path)
+    check_spreadsheet(path, shown)
+    ctx = Context(shown)
+    book = load_book(path, L.INPUT_SHEETS + L.APPENDIX_SHEETS, L.FORMULA_SHEETS, shown)
     missing = [s for s in L.REQUIRED if s not in book]
     if missing:
         msg = (
             f"sheet(s) {', '.join(missing)} not found; this is not an MOENV inventory workbook "
             "(溫室氣體排放量清冊表單) or its sheets were renamed."
         )
-        raise InputError([Problem(msg, file=str(path), hint="Keep the official sheet names 表一 … 表八.")])
+        raise InputError([Problem(msg, file=shown, hint="Keep the official sheet names 表一 … 表八.")])
     notes: list[str] = []
     org, org_extra = _read_organisation(ctx, book.sheet("表一"), book.sheet("表二"), notes)
     reader = _Reader(ctx, book, org, org_extra.pop("gwp_set", None) or "MOENV-2024", notes)
