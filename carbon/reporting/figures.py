@@ -13,7 +13,7 @@ Static images come from kaleido driving the system Chromium (``/usr/bin/chromium
 from __future__ import annotations
 
 import atexit
-import functools
+import contextlib
 import os
 import shutil
 import threading
@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from carbon.errors import CarbonError
 from carbon.reporting.uncertainty import fig_uncertainty_histogram
 
-__all__ = ["FONT", "chromium_path", "fig_breakdown", "fig_pareto", "fig_uncertainty", "to_image"]
+__all__ = ["FONT", "chromium_path", "fig_breakdown", "fig_pareto", "fig_stacked", "fig_uncertainty", "to_image", "warm_up"]
 
 TEMPLATE = "plotly_white"
 FONT = "Noto Sans CJK TC, Noto Sans CJK, sans-serif"
@@ -132,6 +132,27 @@ def fig_pareto(
     )
 
 
+def fig_stacked(
+    categories: Sequence[str], series: Mapping[str, Sequence[float]], *, title: str | None = None, value_label: str = ""
+) -> go.Figure:
+    """Stacked vertical bars: one bar per category, one colour per series.
+
+    Parameters
+    ----------
+    categories : sequence of str
+        Bar labels (e.g. CN codes of goods).
+    series : mapping of str to sequence of float
+        Series name → one value per category (e.g. direct and indirect SEE). [any unit]
+    title, value_label : str
+        Translated labels.
+    """
+    fig = go.Figure()
+    for i, (name, vals) in enumerate(series.items()):
+        fig.add_trace(go.Bar(x=list(categories), y=[float(v) for v in vals], name=name, marker={"color": PALETTE[i % len(PALETTE)]},
+                             text=[f"{float(v):,.3f}" for v in vals], textposition="inside"))
+    return _layout(fig, title, barmode="stack", yaxis_title=value_label, legend={"orientation": "h", "y": -0.2}, height=400)
+
+
 def fig_uncertainty(mc_result, *, title: str | None, x_label: str, y_label: str, names: Mapping[str, str] | None = None) -> go.Figure:
     """The Monte Carlo histogram of :mod:`carbon.reporting.uncertainty`, with translated labels.
 
@@ -158,20 +179,43 @@ def chromium_path() -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _start() -> None:
-    if chromium_path() is None:
-        msg = (
-            "charts need a Chromium browser for kaleido, and none was found. "
-            "Install it (Debian: apt-get install chromium fonts-noto-cjk) or set BROWSER_PATH; "
-            "or build the report without charts (carbon report … --no-charts)."
-        )
-        raise CarbonError(msg)
-    import kaleido
+_start_lock = threading.Lock()
+_started = threading.Event()
 
-    # one headless chromium for the process; mathjax=False or kaleido reaches for a CDN
-    kaleido.start_sync_server(n=1, mathjax=False, silence_warnings=True)
-    atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+
+def _start() -> None:
+    """Start the one kaleido browser of this process (once; thread-safe)."""
+    with _start_lock:
+        if _started.is_set():
+            return
+        if chromium_path() is None:
+            msg = (
+                "charts need a Chromium browser for kaleido, and none was found. "
+                "Install it (Debian: apt-get install chromium fonts-noto-cjk) or set BROWSER_PATH; "
+                "or build the report without charts (carbon report … --no-charts)."
+            )
+            raise CarbonError(msg)
+        import kaleido
+
+        # one headless chromium for the process; mathjax=False or kaleido reaches for a CDN
+        kaleido.start_sync_server(n=1, mathjax=False, silence_warnings=True)
+        atexit.register(kaleido.stop_sync_server, silence_warnings=True)
+        _started.set()
+
+
+def warm_up() -> threading.Thread:
+    """Start the browser in the background (it takes ~3 s) while the caller does other work.
+
+    A failure (no Chromium) is raised again, with its message, by the first :func:`to_image`.
+    """
+
+    def run() -> None:
+        with contextlib.suppress(CarbonError):
+            _start()
+
+    th = threading.Thread(target=run, name="kaleido-warm-up", daemon=True)
+    th.start()
+    return th
 
 
 def to_image(fig: go.Figure, fmt: str = "png", *, width: int = 900, height: int | None = None, scale: float = 2) -> bytes:

@@ -314,6 +314,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cbam.col.attr_indirect": {"zh-TW": "歸屬間接排放 (tCO2e)", "en": "Attributed indirect (t CO2e)"},
     "cbam.col.method": {"zh-TW": "方法", "en": "Method"},
     "cbam.col.activity": {"zh-TW": "活動數據", "en": "Activity data"},
+    "cbam.col.unit_": {"zh-TW": "單位", "en": "Unit"},
+    "cbam.col.value_source_el": {"zh-TW": "電力數值來源", "en": "Electricity value source"},
     "cbam.col.ncv": {"zh-TW": "淨熱值", "en": "NCV"},
     "cbam.col.ef": {"zh-TW": "排放係數", "en": "Emission factor"},
     "cbam.col.co2e": {"zh-TW": "排放量 (tCO2e)", "en": "Emissions (t CO2e)"},
@@ -348,7 +350,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-TW": "排放以計算法（活動數據 × 淨熱值 × 排放係數 × 氧化係數）或質量平衡法量化，依執行規則 (EU) 2025/2547 附件 II。",
         "en": "Emissions are quantified by the calculation-based method (activity × NCV × emission factor × oxidation factor) or mass balance, per Implementing Regulation (EU) 2025/2547 Annex II.",
     },
-    "cbam.p.no_defaults": {"zh-TW": "未使用預設值：所有前驅物與電力均為實際值。", "en": "No default values used: all precursor and electricity values are actual."},
+    "cbam.p.no_defaults": {"zh-TW": "前驅物均未使用預設值（實際值）；電力排放係數之來源如上表所申報。", "en": "No precursor value is a default value (all actual); electricity factors are as declared in the table above."},
     "cbam.p.defaults": {
         "zh-TW": "下列數值採用執委會公布之預設值（執行規則 (EU) 2025/2621）：",
         "en": "These values are Commission default values (Implementing Regulation (EU) 2025/2621):",
