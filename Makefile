@@ -25,10 +25,12 @@ run: $(STAMP)
 
 ## Debian packages the tests use (a real browser and CJK fonts), installed when missing
 sysdeps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-	  echo "installing chromium, fonts-noto-cjk and LibreOffice Calc (Debian)"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	  || ! command -v pdftotext >/dev/null 2>&1 || ! test -e /usr/lib/libreoffice/program/libswlo.so; then \
+	  echo "installing chromium, fonts-noto-cjk, LibreOffice Calc and Writer, poppler-utils (Debian)"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig libreoffice-calc-nogui >/dev/null; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig libreoffice-calc-nogui \
+	    libreoffice-writer-nogui poppler-utils libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	fi
 
 ## run the whole suite
@@ -45,6 +47,7 @@ factors: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/inventory.py
 	$(PY) bench/uncertainty.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

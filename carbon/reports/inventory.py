@@ -173,12 +173,18 @@ def _emissions(doc: Document, result, src: pd.DataFrame, lang: str, charts: bool
                                                             value_label=unit, cumulative_label=t("col.cum_share", lang))))
 
 
-def _factor_rows(result, lang: str) -> list[list]:
+def _factors(result) -> dict:
+    """Factor id → library factor, looked up once per distinct id (a look-up costs ~20 ms)."""
+    reg = result.registry
+    return {fid: reg.get(fid) for fid in result.records["factor_id"].astype(str).unique() if fid in reg}
+
+
+def _factor_rows(result, lang: str, facs: dict) -> list[list]:
     r = result.records
     f = r[["factor_id", "gas", "factor_value", "factor_unit", "factor_dataset", "factor_edition"]].astype(object).drop_duplicates()
     rows = []
     for x in f.itertuples(index=False):
-        fac = result.registry.get(str(x.factor_id)) if str(x.factor_id) in result.registry else None
+        fac = facs.get(str(x.factor_id))
         name = (fac.name_zh if lang == "zh-TW" else fac.name_en) if fac is not None else None
         src = (fac.source.get("title_zh" if lang == "zh-TW" else "title") or fac.source.get("title")) if fac is not None and fac.source else None
         rows.append([str(x.factor_id), name, str(x.gas), x.factor_value, str(x.factor_unit), str(x.factor_dataset), str(x.factor_edition), src])
@@ -215,7 +221,7 @@ def _methods(sec: Section, result, lang: str) -> None:
     sec.add(Table(t("inv.t.methods", lang), cols, rows, [None, None, None, None, None, None], sheet=t("sheet.methods", lang)))
 
 
-def _data_quality(doc: Document, result, org: dict, src: pd.DataFrame, lang: str, mc, charts: bool) -> None:
+def _data_quality(doc: Document, result, org: dict, src: pd.DataFrame, lang: str, mc, charts: bool, facs: dict) -> None:
     s = doc.section(t("inv.ch.quality", lang))
     _methods(s.sub(t("inv.s.methods", lang)), result, lang)
     s.sub(t("inv.s.method_changes", lang), *_text_or_todo(org.get("method_changes"), lang, t("inv.s.method_changes", lang)))
@@ -223,7 +229,7 @@ def _data_quality(doc: Document, result, org: dict, src: pd.DataFrame, lang: str
     eds = "; ".join(f"{k} {v}" for k, v in result.factor_editions.items())
     fs.add(Paragraph(t("inv.p.factors", lang, editions=eds, gwp=result.gwp_set)))
     fs.add(Table(t("inv.t.factors", lang), [t(f"col.{c}", lang) for c in ("factor_id", "name", "gas", "factor_value", "factor_unit", "dataset", "edition", "source_doc")],
-                 _factor_rows(result, lang), [None, None, None, None, None, None, None, None], sheet=t("sheet.factors", lang)))
+                 _factor_rows(result, lang, facs), [None, None, None, None, None, None, None, None], sheet=t("sheet.factors", lang)))
     fs.add(Table(t("inv.t.gwp", lang), [t("col.gas", lang), "GWP", t("col.gwp_set", lang), t("col.source_doc", lang)], _gwp_rows(result, lang), [None, None, None, None], sheet="GWP"))
     fs.add(*_text_or_todo(org.get("factor_changes"), lang, t("inv.s.factor_changes", lang)))
     s.sub(t("inv.s.sigfig", lang), Paragraph(t(f"inv.p.sigfig.{result.rounding}", lang)))
@@ -328,14 +334,13 @@ def _checklist(doc: Document, lang: str) -> None:
     s.add(Table(t("inv.t.iso", lang), [t("col.requirement", lang), t("col.where", lang)], rows, [None, None]))
 
 
-def _references(doc: Document, result, org: dict, lang: str) -> None:
+def _references(doc: Document, result, org: dict, lang: str, facs: dict) -> None:
     from carbon.gwp import load_gwp
 
     refs = [t(f"ref.{k}", lang) for k in ("iso", "act", "rules", "guide", "template")]
     seen = set()
-    for fid in result.records["factor_id"].astype(str).unique():
-        f = result.registry.get(fid) if fid in result.registry else None
-        if f is None or not f.source:
+    for f in facs.values():
+        if not f.source:
             continue
         title = f.source.get("title_zh" if lang == "zh-TW" else "title") or f.source.get("title")
         if title and title not in seen:
@@ -399,9 +404,10 @@ def inventory_document(result, *, lang: str = "zh-TW", company: dict | None = No
     _company(doc, result, org, lang)
     _boundary(doc, result, org, src, lang)
     _emissions(doc, result, src, lang, charts)
-    _data_quality(doc, result, org, src, lang, monte_carlo, charts)
+    facs = _factors(result)
+    _data_quality(doc, result, org, src, lang, monte_carlo, charts, facs)
     _base_year(doc, result, org, lang)
     _checklist(doc, lang)
-    _references(doc, result, org, lang)
+    _references(doc, result, org, lang, facs)
     _working(doc, result, lang)
     return doc
