@@ -184,7 +184,7 @@ def test_xlsx_results_and_working(files, inventory):
     col = headers.index("排放當量(公噸CO2e)") + 1
     assert sum(rec.cell(r, col).value or 0 for r in range(2, rec.max_row + 1)) == pytest.approx(48925.7153, abs=1e-3)
     factors = wb["排放係數"]
-    assert any(row[6] == "2024-02-05" for row in factors.iter_rows(min_row=2, values_only=True)), "factor editions listed"
+    assert any(row[5] == "moenv-2024 (2024-02-05)" for row in factors.iter_rows(min_row=2, values_only=True)), "factor editions listed"
     assert not _formula_cells(files["zh-TW", "xlsx"])
 
 

@@ -55,7 +55,7 @@ def test_dynamic_keys_exist():
     dynamic += [f"cbam.col.{c}" for c in ("cn", "good", "process", "see_direct", "see_indirect", "see_total", "indirect_counted", "electricity",
                                           "activity_level", "attr_direct", "attr_indirect", "name", "method", "activity", "unit_", "ncv", "ef",
                                           "co2e", "mwh", "ef_el", "ef_source", "country", "value_source", "value_source_el")]
-    dynamic += [f"col.{c}" for c in ("factor_id", "name", "gas", "factor_value", "factor_unit", "dataset", "edition", "source_doc")]
+    dynamic += [f"col.{c}" for c in ("factor_id", "name", "gas", "factor_value", "factor_unit", "dataset_edition", "source_doc")]
     assert sorted(k for k in dynamic if k not in MESSAGES) == []
 
 

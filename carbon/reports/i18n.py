@@ -112,6 +112,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.factor_unit": {"zh-TW": "係數單位", "en": "Factor unit"},
     "col.dataset": {"zh-TW": "資料集", "en": "Dataset"},
     "col.edition": {"zh-TW": "版本", "en": "Edition"},
+    "col.dataset_edition": {"zh-TW": "資料集（版本）", "en": "Dataset (edition)"},
     "col.source_doc": {"zh-TW": "出處", "en": "Source"},
     "col.gwp_set": {"zh-TW": "GWP 版本", "en": "GWP set"},
     "col.level": {"zh-TW": "等級", "en": "Level"},

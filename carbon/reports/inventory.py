@@ -187,7 +187,7 @@ def _factor_rows(result, lang: str, facs: dict) -> list[list]:
         fac = facs.get(str(x.factor_id))
         name = (fac.name_zh if lang == "zh-TW" else fac.name_en) if fac is not None else None
         src = (fac.source.get("title_zh" if lang == "zh-TW" else "title") or fac.source.get("title")) if fac is not None and fac.source else None
-        rows.append([str(x.factor_id), name, str(x.gas), x.factor_value, str(x.factor_unit), str(x.factor_dataset), str(x.factor_edition), src])
+        rows.append([str(x.factor_id), name, str(x.gas), x.factor_value, str(x.factor_unit), f"{x.factor_dataset} ({x.factor_edition})", src])
     return rows
 
 
@@ -228,8 +228,8 @@ def _data_quality(doc: Document, result, org: dict, src: pd.DataFrame, lang: str
     fs = s.sub(t("inv.s.factors", lang))
     eds = "; ".join(f"{k} {v}" for k, v in result.factor_editions.items())
     fs.add(Paragraph(t("inv.p.factors", lang, editions=eds, gwp=result.gwp_set)))
-    fs.add(Table(t("inv.t.factors", lang), [t(f"col.{c}", lang) for c in ("factor_id", "name", "gas", "factor_value", "factor_unit", "dataset", "edition", "source_doc")],
-                 _factor_rows(result, lang, facs), [None, None, None, None, None, None, None, None], sheet=t("sheet.factors", lang)))
+    fs.add(Table(t("inv.t.factors", lang), [t(f"col.{c}", lang) for c in ("factor_id", "name", "gas", "factor_value", "factor_unit", "dataset_edition", "source_doc")],
+                 _factor_rows(result, lang, facs), [None] * 7, sheet=t("sheet.factors", lang)))
     fs.add(Table(t("inv.t.gwp", lang), [t("col.gas", lang), "GWP", t("col.gwp_set", lang), t("col.source_doc", lang)], _gwp_rows(result, lang), [None, None, None, None], sheet="GWP"))
     fs.add(*_text_or_todo(org.get("factor_changes"), lang, t("inv.s.factor_changes", lang)))
     s.sub(t("inv.s.sigfig", lang), Paragraph(t(f"inv.p.sigfig.{result.rounding}", lang)))

@@ -74,22 +74,39 @@ def _caption(doc, kind: str, n: int, text: str, lang: str) -> None:
     p.add_run(f"  {text}")
 
 
+def _widths(rows: list[list[str]], total_cm: float = 16.6) -> list:
+    """Column widths in proportion to each column's longest text (CJK counted double), within limits."""
+    from docx.shared import Cm
+
+    def size(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+    need = [min(max(max(size(r[j]) for r in rows), 12), 36) ** 0.7 for j in range(len(rows[0]))]
+    return [Cm(total_cm * n / sum(need)) for n in need]
+
+
 def _table(doc, tb: Table, n: int, lang: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     _caption(doc, "table", n, tb.caption, lang)
     cells = tb.formatted()
     table = doc.add_table(rows=1 + len(cells), cols=len(tb.columns), style="Table Grid")
+    table.autofit = False
+    widths = _widths([tb.columns, *cells])
+    for j, w in enumerate(widths):
+        table.columns[j].width = w  # the grid LibreOffice reads; cell widths below are what Word reads
     numeric = tb.numeric()
     for j, h in enumerate(tb.columns):
         c = table.rows[0].cells[j]
         c.text = h
+        c.width = widths[j]
         c.paragraphs[0].runs[0].bold = True
     for i, row in enumerate(cells, start=1):
         last = tb.total_row and i == len(cells)
         for j, v in enumerate(row):
             c = table.rows[i].cells[j]
             c.text = v
+            c.width = widths[j]
             par = c.paragraphs[0]
             if numeric[j]:
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
