@@ -2,13 +2,16 @@
 
 Kinds: ``inventory`` (溫室氣體盤查報告書; reads what ``carbon inventory calc`` reads, the
 official MOENV workbook included), ``cbam`` (CBAM summary for an EU customer; reads what
-``carbon cbam calc`` reads), and ``diagnosis``, ``smart``, ``product`` once those
-capabilities exist.  The format follows the output's suffix.
+``carbon cbam calc`` reads), ``diagnosis`` and ``smart`` (低碳化 / 智慧化改善建議報告; read what
+``carbon diagnose INVENTORY --measures FILE`` reads) and ``product`` (產品碳足跡研究報告; reads
+what ``carbon product calc`` reads).  The format follows the output's suffix.  Kinds whose
+capability is not installed say so ("not available yet").
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import time
 from pathlib import Path
 
@@ -49,6 +52,46 @@ def _not_yet(kind: str):
     raise CarbonError(f"the {kind} report is not available yet: {what} is not part of this version of carbon. Available: inventory, cbam.")
 
 
+def _diagnosis(a, company: dict):
+    """The diagnosis as ``carbon diagnose INVENTORY --measures FILE [--base FILE]`` makes it."""
+    if importlib.util.find_spec("carbon.diagnosis") is None:
+        _not_yet(a.kind)
+    from carbon.diagnosis import diagnose, read_diagnosis
+    from carbon.formats.project import read_project
+    from carbon.inventory import calculate
+
+    result = calculate(read_project(a.input), gwp_set=a.gwp_set)
+    d = read_diagnosis(a.measures) if a.measures else None
+    base_path = a.base or (d.base_inventory if d is not None else None)
+    base = calculate(read_project(base_path), gwp_set=a.gwp_set) if base_path else None
+    dg = diagnose(result, d, base=base)
+    if a.kind == "smart":
+        from carbon.reports.diagnosis import smart_document
+
+        return smart_document(result, dg, lang=a.lang, company=company)
+    from carbon.reports.diagnosis import diagnosis_document
+
+    return diagnosis_document(result, dg, lang=a.lang, company=company, charts=not a.no_charts)
+
+
+def _product(a, company: dict):
+    """One product of what ``carbon product calc FILE`` calculates (``--product NAME`` when several)."""
+    if importlib.util.find_spec("carbon.product") is None:
+        _not_yet(a.kind)
+    from carbon.errors import CarbonError
+    from carbon.product import calculate, read_product
+    from carbon.reports.product import product_document
+
+    res = calculate(read_product(a.input), gwp_set=a.gwp_set)
+    names = [r.product.name for r in res.results]
+    if a.product is None and len(names) > 1:
+        raise CarbonError(f"'{a.input}' has {len(names)} products ({', '.join(names)}); choose one with --product NAME.")
+    r = res.results[0] if a.product is None else next((x for x in res.results if x.product.name == a.product), None)
+    if r is None:
+        raise CarbonError(f"no product '{a.product}' in '{a.input}'; it has: {', '.join(names)}.")
+    return product_document(r, lang=a.lang, company=company, charts=not a.no_charts)
+
+
 def cmd_report(a) -> int:
     from carbon.errors import CarbonError
     from carbon.reports import write
@@ -66,9 +109,7 @@ def cmd_report(a) -> int:
         from carbon.reporting.figures import warm_up
 
         warm_up()  # the chart browser starts while the input is read and calculated
-    builders = {"inventory": _inventory, "cbam": _cbam}
-    if a.kind not in builders:
-        _not_yet(a.kind)
+    builders = {"inventory": _inventory, "cbam": _cbam, "diagnosis": _diagnosis, "smart": _diagnosis, "product": _product}
     doc = builders[a.kind](a, company)
     write(doc, out)
     print(f"wrote {out} ({a.kind}, {a.lang}, {len(doc.tables())} tables, {len(doc.figures())} charts, {time.perf_counter() - t0:.1f} s)")
@@ -78,8 +119,10 @@ def cmd_report(a) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``carbon report KIND INPUT -o OUT``."""
     s = sub.add_parser("report", help="write a report (Word .docx, PDF or Excel .xlsx) from a calculation's input")
-    s.add_argument("kind", choices=KINDS, help="inventory: 溫室氣體盤查報告書; cbam: CBAM summary for an EU customer")
-    s.add_argument("input", help="inventory: project workbook/CSV/YAML or the MOENV workbook; cbam: Communication template or CBAM YAML")
+    s.add_argument("kind", choices=KINDS, help="inventory: 溫室氣體盤查報告書; cbam: CBAM summary for an EU customer; "
+                   "diagnosis: 低碳化改善建議報告; smart: 智慧化改善建議報告; product: 產品碳足跡研究報告")
+    s.add_argument("input", help="inventory/diagnosis/smart: project workbook/CSV/YAML or the MOENV workbook; "
+                   "cbam: Communication template or CBAM YAML; product: product file")
     s.add_argument("-o", "--output", required=True, help="OUT.docx, OUT.pdf or OUT.xlsx")
     s.add_argument("--lang", choices=["zh-TW", "en"], default=None, help="default: zh-TW (cbam: en)")
     s.add_argument("--company", help="YAML/JSON with company details and texts (see carbon.reports.company)")
@@ -87,5 +130,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--rounding", choices=["exact", "moenv"], default=None, help="inventory: default moenv for the MOENV workbook, else exact")
     s.add_argument("--iterations", type=int, default=10_000, help="inventory: Monte Carlo iterations (0: none)")
     s.add_argument("--seed", type=int, default=12345, help="inventory: Monte Carlo seed")
+    s.add_argument("--measures", help="diagnosis/smart: the diagnosis file (as carbon diagnose --measures)")
+    s.add_argument("--base", help="diagnosis: the base-year inventory (default: the diagnosis file's base_inventory)")
+    s.add_argument("--product", help="product: which product of the file (when it has several)")
     s.add_argument("--no-charts", dest="no_charts", action="store_true", help="leave the charts out (no Chromium needed)")
     s.set_defaults(func=cmd_report)

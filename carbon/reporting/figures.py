@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from carbon.errors import CarbonError
 from carbon.reporting.uncertainty import fig_uncertainty_histogram
 
-__all__ = ["FONT", "chromium_path", "fig_breakdown", "fig_pareto", "fig_stacked", "fig_uncertainty", "to_image", "warm_up"]
+__all__ = ["FONT", "chromium_path", "fig_breakdown", "fig_pareto", "fig_stacked", "fig_uncertainty", "fig_waterfall", "to_image", "warm_up"]
 
 TEMPLATE = "plotly_white"
 FONT = "Noto Sans CJK TC, Noto Sans CJK, sans-serif"
@@ -151,6 +151,34 @@ def fig_stacked(
         fig.add_trace(go.Bar(x=list(categories), y=[float(v) for v in vals], name=name, marker={"color": PALETTE[i % len(PALETTE)]},
                              text=[f"{float(v):,.3f}" for v in vals], textposition="inside"))
     return _layout(fig, title, barmode="stack", yaxis_title=value_label, legend={"orientation": "h", "y": -0.2}, height=400)
+
+
+def fig_waterfall(steps: Mapping[str, float], *, total_label: str = "total", title: str | None = None, value_label: str = "") -> go.Figure:
+    """Waterfall: each step (e.g. a life-cycle stage) adds to the running total, then the total.
+
+    Parameters
+    ----------
+    steps : mapping of str to float
+        Label → contribution, in order (negative values, e.g. credits, go down). [any unit]
+    total_label : str
+        Label of the closing total bar.
+    """
+    labels = [*map(str, steps), total_label]
+    values = [float(v) for v in steps.values()]
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            y=[*values, sum(values)],
+            measure=["relative"] * len(values) + ["total"],
+            text=[f"{v:,.4g}" for v in [*values, sum(values)]],
+            textposition="outside",
+            increasing={"marker": {"color": PALETTE[0]}},
+            decreasing={"marker": {"color": PALETTE[2]}},
+            totals={"marker": {"color": PALETTE[1]}},
+            connector={"line": {"color": "#888888", "width": 1}},
+        )
+    )
+    return _layout(fig, title, yaxis_title=value_label, showlegend=False, height=400)
 
 
 def fig_uncertainty(mc_result, *, title: str | None, x_label: str, y_label: str, names: Mapping[str, str] | None = None) -> go.Figure:

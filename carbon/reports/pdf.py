@@ -39,7 +39,7 @@ td.num { text-align: right; white-space: nowrap; }
 tr.total td { font-weight: bold; background: #F4F4F4; }
 table.kv th { width: 32%%; }
 p.caption { font-size: 9pt; color: #1F4E79; margin: 8pt 0 2pt 0; page-break-after: avoid; }
-p.note { font-size: 8.5pt; color: #666; font-style: italic; }
+p.note { font-size: 8.5pt; color: #666; font-style: italic; margin: 1pt 0; }
 li { margin: 1pt 0; }
 figure { margin: 6pt 0 12pt 0; page-break-inside: avoid; }
 figure img { width: 100%%; }
