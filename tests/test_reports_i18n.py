@@ -56,6 +56,11 @@ def test_dynamic_keys_exist():
                                           "activity_level", "attr_direct", "attr_indirect", "name", "method", "activity", "unit_", "ncv", "ef",
                                           "co2e", "mwh", "ef_el", "ef_source", "country", "value_source", "value_source_el")]
     dynamic += [f"col.{c}" for c in ("factor_id", "name", "gas", "factor_value", "factor_unit", "dataset_edition", "source_doc")]
+    dynamic += [f"dg.by.{b}" for b in ("source", "equipment", "carrier", "process")] + ["dg.p.not_eligible"]
+    dynamic += [f"dg.col.{c}" for c in ("id", "measure", "alone", "portfolio", "saving", "capex", "payback", "cost_per_t", "year", "annual_cost",
+                                        "case", "emissions", "chargeable", "rate", "fee", "item", "total", "subsidy", "company", "balance", "interest", "net")]
+    dynamic += [f"pr.boundary.{b}" for b in ("cradle-to-gate", "cradle-to-grave", "gate-to-gate")]
+    dynamic += [f"pr.stage.{s}" for s in ("原料取得", "製造", "配送銷售", "使用", "廢棄處理")] + ["pr.p.limit.cradle-to-gate", "pr.p.limit.other"]
     assert sorted(k for k in dynamic if k not in MESSAGES) == []
 
 
