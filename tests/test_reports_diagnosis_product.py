@@ -26,22 +26,19 @@ def _text(pdf: Path) -> str:
 
 @pytest.fixture(scope="module")
 def diagnosis():
-    pytest.importorskip("carbon.diagnosis")
-    from carbon.diagnosis import diagnose, read_diagnosis
+    diag = pytest.importorskip("carbon.diagnosis")
     from carbon.formats.project import read_project
     from carbon.inventory import calculate
 
     result = calculate(read_project(EX / "dyeing-factory.yaml"))
-    d = read_diagnosis(EX / "dyeing-diagnosis.yaml")
-    return result, diagnose(result, d, base=calculate(read_project(d.base_inventory)))
+    d = diag.read_diagnosis(EX / "dyeing-diagnosis.yaml")
+    return result, diag.diagnose(result, d, base=calculate(read_project(d.base_inventory)))
 
 
 @pytest.fixture(scope="module")
 def product():
-    pytest.importorskip("carbon.product")
-    from carbon.product import calculate, read_product
-
-    return calculate(read_product(EX / "fastener-product.yaml")).results[0]
+    prod = pytest.importorskip("carbon.product")
+    return prod.calculate(prod.read_product(EX / "fastener-product.yaml")).results[0]
 
 
 def test_diagnosis_document_prints_the_diagnosis(diagnosis):
