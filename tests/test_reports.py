@@ -290,3 +290,19 @@ def test_cli_rejects_unknown_suffix_and_company_keys(tmp_path):
 
     with pytest.raises(CarbonError, match=r"\.docx, \.pdf or \.xlsx"):
         cmd_report(Namespace(kind="inventory", input=str(SAMPLE), output=str(tmp_path / "r.odt"), lang=None, company=None))
+
+
+def test_cli_reads_the_moenv_workbook_with_its_rounding(tmp_path, capsys):
+    """`carbon report inventory` on the official workbook uses moenv rounding unless told otherwise."""
+    import openpyxl
+
+    from carbon.cli import main
+
+    out = tmp_path / "moenv.xlsx"
+    assert main(["report", "inventory", str(SAMPLE), "-o", str(out), "--no-charts", "--iterations", "0", "--lang", "en"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    wb = openpyxl.load_workbook(out)
+    totals = wb["Totals"]
+    assert [totals.cell(r, 2).value for r in (2, 3, 4)] == [13765.1339, 35160.5814, 48925.715]
+    assert main(["report", "inventory", str(SAMPLE), "-o", str(out), "--no-charts", "--iterations", "0", "--lang", "en", "--rounding", "exact"]) == 0
+    assert openpyxl.load_workbook(out)["Totals"].cell(4, 2).value == pytest.approx(48925.7219, abs=1e-4)  # masses not rounded first
