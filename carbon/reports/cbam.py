@@ -124,7 +124,7 @@ def cbam_document(cbam_input, result, *, lang: str = "en", company: dict | None 
     company = company or {}
     name = cbam_input.installation.name
     sub = name + (" — " + t("cbam.for", lang, customer=company["customer"]) if company.get("customer") else "")
-    doc = Document("cbam", lang, t("cbam.title", lang), subtitle=sub)
+    doc = Document("cbam", lang, t("cbam.title", lang), subtitle=sub, chapter_breaks=False)
     doc.cover = [(t("cbam.inst.name", lang), name), (t("cbam.inst.period", lang), result.period or None),
                  (t("org.prepared_by", lang), company.get("prepared_by")), (t("cover.generated", lang), t("cover.generated_by", lang))]
     _installation(doc, cbam_input, result, company, lang)

@@ -244,7 +244,8 @@ def smart_document(result, dg, *, lang: str = "zh-TW", company: dict | None = No
     if not sm:
         raise CarbonError("the diagnosis has no smart-manufacturing assessment: add a 'smart:' section (yes/no answers) to the diagnosis file.")
     company = company or {}
-    doc = Document("smart", lang, t("sm.title", lang), subtitle=f"{company.get('name') or dg.organisation} — {t('year_label', lang, year=dg.reporting_year)}")
+    doc = Document("smart", lang, t("sm.title", lang), subtitle=f"{company.get('name') or dg.organisation} — {t('year_label', lang, year=dg.reporting_year)}",
+                   chapter_breaks=False)
     _cover(doc, dg, company, lang)
     _profile(doc, result, dg, company, lang)
     s = doc.section(t("sm.ch.stage", lang), Paragraph(t("sm.p.stage", lang, stage=sm["stage"], name=sm["stage_name"], th=sm["threshold"] * 100)))

@@ -160,6 +160,8 @@ class Document:
     working : dict of str to pandas.DataFrame
         The full working for Excel (records table, factors with editions …), sheet name →
         table with translated headers.  Word and PDF do not print it.
+    chapter_breaks : bool
+        Start each chapter on a new page (long reports); False for summaries of a few pages.
     """
 
     kind: str
@@ -169,6 +171,7 @@ class Document:
     cover: list[tuple[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     working: dict[str, pd.DataFrame] = field(default_factory=dict)
+    chapter_breaks: bool = True
 
     def section(self, title: str, *blocks: Block) -> Section:
         """Add and return a top-level section."""

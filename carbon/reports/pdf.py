@@ -103,7 +103,7 @@ def document_html(d: Document) -> str:
     for num, level, sec in d.walk():
         anchor = "s" + num.replace(".", "-")
         toc.append(f'<li class="l{level}"><a href="#{anchor}">{_e(num)}　{_e(sec.title)}</a></li>')
-        cls = ' class="chapter"' if level == 1 else ""
+        cls = ' class="chapter"' if level == 1 and (d.chapter_breaks or num == "1") else ""
         parts.append(f'<h{min(level, 3)} id="{anchor}"{cls}>{_e(num)}　{_e(sec.title)}</h{min(level, 3)}>')
         pending: list = []
         for b in sec.blocks:
