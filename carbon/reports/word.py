@@ -130,9 +130,43 @@ def _cover(doc, d: Document) -> None:
         doc.add_paragraph(d.subtitle, style="Subtitle")
     _keyvalues(doc, KeyValues([(k, v) for k, v in d.cover if v not in (None, "")]))
     doc.add_paragraph(t("toc", d.lang), style="Heading 1")
-    p = doc.add_paragraph()
-    _field(p, ' TOC \\o "1-3" \\h \\z \\u ', t("toc.update", d.lang))
+    _toc(doc, d)
     doc.add_page_break()
+
+
+def _fld_char(paragraph, kind: str, instr: str | None = None) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    r = OxmlElement("w:r")
+    fc = OxmlElement("w:fldChar")
+    fc.set(qn("w:fldCharType"), kind)
+    r.append(fc)
+    paragraph._p.append(r)
+    if instr:
+        r2 = OxmlElement("w:r")
+        it = OxmlElement("w:instrText")
+        it.set(qn("xml:space"), "preserve")
+        it.text = instr
+        r2.append(it)
+        paragraph._p.append(r2)
+
+
+def _toc(doc, d: Document) -> None:
+    """A TOC field whose shown result already lists the chapters and sections (no page numbers
+    until Word updates the field), so the contents read right in any viewer."""
+    from docx.shared import Cm
+
+    entries = [(num, level, sec.title) for num, level, sec in d.walk() if level <= 2]
+    first = doc.add_paragraph()
+    _fld_char(first, "begin", ' TOC \\o "1-2" \\h \\z \\u ')
+    _fld_char(first, "separate")
+    first.add_run(t("toc.update", d.lang)).italic = True
+    last = first
+    for num, level, title in entries:
+        last = doc.add_paragraph(f"{num}  {title}")
+        last.paragraph_format.left_indent = Cm(0.8 * (level - 1))
+    _fld_char(last, "end")
 
 
 def _footer(doc, lang: str) -> None:
