@@ -30,7 +30,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-NAMES = ("01-factors", "02-inventory", "04-cbam")
+NAMES = ("01-factors", "02-inventory", "03-product", "04-cbam")
 KERNEL = "tansuan-test"
 #: Seconds allowed per cell and per script run (each notebook runs in well under 30 s).
 TIMEOUT = 120
@@ -39,6 +39,13 @@ TIMEOUT = 120
 EXPECTED_OUTPUT = {
     "01-factors": ["= 2.606031792 kg CO2/L", "tw-grid/2025", "GasMixError", "life-cycle"],
     "02-inventory": ["48,925.715", "13,765.1339", "35,160.5814", "7.159", "sheet '排放源', row 2, column '活動數據'"],
+    "03-product": [
+        "1 kg 螺絲 M8 (cradle-to-gate, GWP MOENV-2024): 4.675756 kg CO2e",
+        "geometric series after 60 rounds: 4.675756131; exact solve: 4.675756131",  # scrap loop
+        "factory total 3,282.544 t CO2e = 熱處理 1,313.018 + 其他產品 (螺帽、華司) 1,969.527",
+        "31.5 t*km × 0.131 kg CO2e/tkm",  # transport
+        "PACT pCfExcludingBiogenic = 4.675711023834 kg CO2e per kilogram",
+    ],
     "04-cbam": [
         "272.293395 t",  # CO2 of category 1.1 = installation direct emissions
         "= 2.853330 t CO2/t",  # SEE direct of the bolts
