@@ -30,7 +30,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-NAMES = ("01-factors", "02-inventory", "03-product", "04-cbam")
+NAMES = ("01-factors", "02-inventory", "03-product", "04-cbam", "05-diagnosis")
 KERNEL = "tansuan-test"
 #: Seconds allowed per cell and per script run (each notebook runs in well under 30 s).
 TIMEOUT = 120
@@ -54,6 +54,13 @@ EXPECTED_OUTPUT = {
         "re-read: SEE direct 2.853329662",
         "13184.072",  # default-value cost of 100 t in 2026 at EUR 80
         "installation direct 4,948.02 t",  # Commission example
+    ],
+    "05-diagnosis": [
+        "activity -1,769.414, factor edition -378.000, method +0.894",  # dyeing: why emissions changed vs 2022
+        "= NT$1,053,936",  # carbon fee before the measures
+        "remaining gap:",  # −40 % by 2030
+        "overlap 20.3976 t",  # compressed air: leak repair + sequencing together vs apart
+        "= 20.3976 t",  # f1 × f2 × load × factor
     ],
 }
 
