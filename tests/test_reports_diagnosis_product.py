@@ -133,3 +133,16 @@ def test_product_report_cli_pdf_and_xlsx(product, tmp_path):
     wb = openpyxl.load_workbook(write(product_document(product, charts=False), tmp_path / "cfp.xlsx"))
     assert "貢獻明細" in wb.sheetnames
     assert wb["碳足跡"].cell(5, 2).value == pytest.approx(product.to_dict()["total_kgco2e"], rel=1e-12)
+
+
+def test_diagnosis_fee_per_site_is_summed(diagnosis):
+    """With several sites (全廠場) the fee table lists each site and the sum the diagnosis gives."""
+    import dataclasses
+
+    from carbon.reports.diagnosis import diagnosis_document
+
+    result, dg = diagnosis
+    two = dataclasses.replace(dg, fee_sites={"F1": (dg.fee_before, dg.fee_after), "F2": (dg.fee_before, dg.fee_after)})
+    fee = next(tb for tb in diagnosis_document(result, two, charts=False).tables() if tb.caption == "碳費試算")
+    assert [r[0] for r in fee.rows] == ["F1 改善前", "F1 改善後", "F2 改善前", "F2 改善後", "合計 改善前", "合計 改善後"]
+    assert fee.rows[4][4] == two.fee_total()[0] == 2 * dg.fee_before.fee_ntd

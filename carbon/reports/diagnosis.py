@@ -145,11 +145,25 @@ def _macc_target(doc: Document, dg, lang: str, charts: bool) -> None:
 def _fee(doc: Document, dg, lang: str) -> None:
     b = dg.fee_basis
     s = doc.section(t("dg.ch.fee", lang), Paragraph(t("dg.p.fee_basis", lang, direct=b.direct_t, el=b.electricity_t, total=b.emissions_t)))
-    rows = [[t("dg.fee.before", lang), dg.fee_before.emissions_t, dg.fee_before.chargeable_t, dg.fee_before.rate_ntd_per_t, dg.fee_before.fee_ntd]]
-    if dg.fee_after is not None:
-        a = dg.fee_after
-        rows.append([t("dg.fee.after", lang), a.emissions_t, a.chargeable_t, a.rate_ntd_per_t, a.fee_ntd])
-    s.add(Table(t("dg.t.fee", lang), [t(f"dg.col.{c}", lang) for c in ("case", "emissions", "chargeable", "rate", "fee")], rows, [None, 3, 3, 0, 0]))
+    sites = getattr(dg, "fee_sites", {}) or {}
+    cols = [t(f"dg.col.{c}", lang) for c in ("case", "emissions", "chargeable", "rate", "fee")]
+    if len(sites) > 1:  # 全廠場: the fee is per site, summed
+        rows = []
+        for site, (before, after) in sites.items():
+            rows.append([f"{site} {t('dg.fee.before', lang)}", before.emissions_t, before.chargeable_t, before.rate_ntd_per_t, before.fee_ntd])
+            if after is not None:
+                rows.append([f"{site} {t('dg.fee.after', lang)}", after.emissions_t, after.chargeable_t, after.rate_ntd_per_t, after.fee_ntd])
+        before_total, after_total = dg.fee_total()
+        rows.append([f"{t('total', lang)} {t('dg.fee.before', lang)}", None, None, None, before_total])
+        if after_total is not None:
+            rows.append([f"{t('total', lang)} {t('dg.fee.after', lang)}", None, None, None, after_total])
+        s.add(Paragraph(t("dg.p.fee_sites", lang, n=len(sites))))
+    else:
+        rows = [[t("dg.fee.before", lang), dg.fee_before.emissions_t, dg.fee_before.chargeable_t, dg.fee_before.rate_ntd_per_t, dg.fee_before.fee_ntd]]
+        if dg.fee_after is not None:
+            a = dg.fee_after
+            rows.append([t("dg.fee.after", lang), a.emissions_t, a.chargeable_t, a.rate_ntd_per_t, a.fee_ntd])
+    s.add(Table(t("dg.t.fee", lang), cols, rows, [None, 3, 3, 0, 0]))
     s.add(*[Paragraph(x, "note") for x in dg.fee_before.steps])
     s.add(Paragraph(t("dg.p.source", lang, source=dg.fee_before.source), "note"))
 

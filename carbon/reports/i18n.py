@@ -383,6 +383,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-TW": "碳費以直接排放 {direct:,.3f} 公噸CO2e 加電力間接排放 {el:,.3f} 公噸CO2e，共 {total:,.3f} 公噸CO2e 計。",
         "en": "The carbon fee counts direct emissions {direct:,.3f} t CO2e plus electricity-indirect {el:,.3f} t CO2e: {total:,.3f} t CO2e.",
     },
+    "dg.p.fee_sites": {
+        "zh-TW": "碳費依各場址（全廠場）分別計算後加總，共 {n} 個場址。",
+        "en": "The carbon fee is computed per site (全廠場) and summed over {n} sites.",
+    },
     "dg.p.source": {"zh-TW": "依據：{source}", "en": "Source: {source}"},
     "dg.p.no_financing": {"zh-TW": "診斷檔未提供補助或貸款資料。", "en": "The diagnosis file gives no subsidy or loan data."},
     "dg.p.diag_fee": {
