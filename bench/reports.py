@@ -3,9 +3,10 @@
 Each run is ``carbon report KIND INPUT -o OUT.EXT`` in a fresh process: Python start-up,
 imports, reading the input, the calculation, the Monte Carlo histogram (inventory, 10,000
 iterations), the charts through kaleido and the system Chromium, and writing the file.
-Inputs: the official MOENV sample workbook (inventory, zh-TW and en) and the Commission's
-screws-and-nuts Communication template (CBAM summary, en).  Target: under 10 s each on
-the 2-core machine.
+Inputs: the official MOENV sample workbook (inventory, zh-TW and en), the Commission's
+screws-and-nuts Communication template (CBAM summary, en), the dyeing-factory diagnosis
+(低碳化 and 智慧化 reports) and the M8-screw product system.  Target: under 10 s each on the
+2-core machine.
 
 Run:  .venv/bin/python bench/reports.py [--repeat 3]
 Prints a markdown table and writes bench/results/reports.json.
@@ -30,8 +31,15 @@ SAMPLE = ROOT / "factors" / "sources" / "taiwan" / "moenv-inventory-workbook-sam
 CBAM = ROOT / "factors" / "sources" / "cbam" / "eu-cbam-example-steel-screws-and-nuts.xlsx"
 TARGET_S = 10.0
 
-CASES = [("inventory", SAMPLE, lang, ext) for lang in ("zh-TW", "en") for ext in ("pdf", "docx", "xlsx")]
-CASES += [("cbam", CBAM, "en", ext) for ext in ("pdf", "docx", "xlsx")]
+EX = ROOT / "examples"
+DIAG = ("--measures", str(EX / "dyeing-diagnosis.yaml"))
+
+#: (kind, input, extra arguments, language, format)
+CASES = [("inventory", SAMPLE, (), lang, ext) for lang in ("zh-TW", "en") for ext in ("pdf", "docx", "xlsx")]
+CASES += [("cbam", CBAM, (), "en", ext) for ext in ("pdf", "docx", "xlsx")]
+CASES += [("diagnosis", EX / "dyeing-factory.yaml", DIAG, "zh-TW", ext) for ext in ("pdf", "docx", "xlsx")]
+CASES += [("smart", EX / "dyeing-factory.yaml", DIAG, "zh-TW", "pdf")]
+CASES += [("product", EX / "fastener-product.yaml", (), "zh-TW", ext) for ext in ("pdf", "docx", "xlsx")]
 
 
 def _children_cpu() -> float:
@@ -39,10 +47,10 @@ def _children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def run_once(kind: str, path: Path, lang: str, ext: str, out_dir: Path) -> tuple[float, float, int]:
+def run_once(kind: str, path: Path, extra: tuple, lang: str, ext: str, out_dir: Path) -> tuple[float, float, int]:
     """Wall time [s], CPU time of the process and its Chromium [s], and the file's size [bytes]."""
     out = out_dir / f"{kind}-{lang}.{ext}"
-    cmd = [sys.executable, "-m", "carbon.cli", "report", kind, str(path), "-o", str(out), "--lang", lang]
+    cmd = [sys.executable, "-m", "carbon.cli", "report", kind, str(path), *extra, "-o", str(out), "--lang", lang]
     c0, t0 = _children_cpu(), time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True, cwd=out_dir)
     return time.perf_counter() - t0, _children_cpu() - c0, out.stat().st_size
@@ -55,10 +63,10 @@ def main() -> int:
     rows = []
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="carbon-bench-reports-") as tmp:
-        for kind, path, lang, ext in CASES:
+        for kind, path, extra, lang, ext in CASES:
             times, cpus, size = [], [], 0
             for _ in range(a.repeat):
-                s, cpu, size = run_once(kind, path, lang, ext, Path(tmp))
+                s, cpu, size = run_once(kind, path, extra, lang, ext, Path(tmp))
                 times.append(s)
                 cpus.append(cpu)
             rows.append({"kind": kind, "input": path.name, "lang": lang, "format": ext, "median_s": round(statistics.median(times), 2),
