@@ -271,10 +271,17 @@ def test_cbam_summary_docx_and_xlsx(cbam_files):
 
 
 # -- CLI and errors --------------------------------------------------------------------
-def test_cli_kinds_not_built_yet_say_so(tmp_path, capsys):
+def test_cli_smart_without_assessment_and_missing_capability_say_so(tmp_path, capsys, monkeypatch):
+    import importlib.util
+
     from carbon.cli import main
 
-    assert main(["report", "diagnosis", str(SAMPLE), "-o", str(tmp_path / "d.docx")]) == 2
+    pytest.importorskip("carbon.diagnosis")
+    assert main(["report", "smart", str(SAMPLE), "-o", str(tmp_path / "s.docx")]) == 2
+    assert "no smart-manufacturing assessment" in capsys.readouterr().err
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "carbon.product" else real(name, *a))
+    assert main(["report", "product", str(SAMPLE), "-o", str(tmp_path / "p.docx")]) == 2
     assert "not available yet" in capsys.readouterr().err
 
 

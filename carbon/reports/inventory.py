@@ -37,7 +37,7 @@ def _org(result, company: dict) -> dict:
         "period": f"{o.period_start} – {o.period_end}" if o.period_start else None,
         "year": o.reporting_year,
     }
-    d.update({k: v for k, v in company.items() if k in d or k not in ("references",)})
+    d.update({k: v for k, v in company.items() if k != "references"})
     return d
 
 
