@@ -26,10 +26,13 @@ run: install
 
 ## Debian packages the tests use (a real browser and CJK fonts), installed when missing
 sysdeps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  echo "installing chromium, fonts-noto-cjk, LibreOffice Calc and PostgreSQL (Debian)"; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	  || ! command -v pdftotext >/dev/null 2>&1 || ! test -e /usr/lib/libreoffice/program/libswlo.so \
+	  || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "installing chromium, fonts-noto-cjk, LibreOffice Calc and Writer, poppler-utils, PostgreSQL (Debian)"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig libreoffice-calc-nogui postgresql >/dev/null; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig libreoffice-calc-nogui \
+	    libreoffice-writer-nogui poppler-utils libpango-1.0-0 libpangoft2-1.0-0 postgresql >/dev/null; \
 	fi
 
 ## run the whole suite
@@ -51,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/inventory.py
 	$(PY) bench/uncertainty.py
 	$(PY) bench/app.py
+	$(PY) bench/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info
