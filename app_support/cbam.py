@@ -12,7 +12,7 @@ from pathlib import Path
 import carbon.cbam as cbam
 from carbon.cbam.cost import cost_table
 from carbon.cbam.from_inventory import installation_from_inventory
-from carbon.formats.cbam_template import read_template, write_template
+from carbon.formats.cbam_template import read_cbam, write_template
 
 ELIGIBLE = ("1.1", "1.3", "2.1")  # sub-categories build_installation converts (1.2 only with include_mobile)
 YEARS = range(2026, 2035)
@@ -40,9 +40,9 @@ def from_inventory(result, spec: dict):
     return inp, cbam.calculate(inp)
 
 
-def read_cbam_file(path: Path):
+def read_cbam_file(path: Path, name: str | None = None):
     """A CBAM YAML or a Communication template, calculated: ``(CbamInput, CbamResult)``."""
-    inp = cbam.load_cbam_yaml(path) if path.suffix.lower() in (".yaml", ".yml", ".json") else read_template(path)
+    inp = read_cbam(path, name=name)
     return inp, cbam.calculate(inp)
 
 

@@ -13,25 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from carbon.formats.safety import neutralise_frame, safe_workbook
 from carbon.schema import FACILITY_COLUMNS, SOURCE_COLUMNS
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text that a spreadsheet would read as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``df`` with every text cell neutralised (numbers untouched)."""
-    out = df.copy()
-    for c in out.columns:
-        if out[c].dtype == object or isinstance(out[c].dtype, (pd.StringDtype, pd.CategoricalDtype)) or str(out[c].dtype) == "str":
-            out[c] = out[c].astype(object).map(neutralise)
-    return out
 
 
 def records_csv(records: pd.DataFrame) -> bytes:
@@ -41,10 +24,9 @@ def records_csv(records: pd.DataFrame) -> bytes:
 
 def workbook_xlsx(doc: dict) -> bytes:
     """Our inventory workbook (sheets organisation, facilities, sources, factors), readable by ``read_project``."""
-    import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = safe_workbook(buf, {"in_memory": True})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     org = wb.add_worksheet("organisation")
     org.write_row(0, 0, ["field", "value"], head)
@@ -53,7 +35,7 @@ def workbook_xlsx(doc: dict) -> bytes:
     pairs["gwp_set"] = doc.get("gwp_set")
     for i, (k, v) in enumerate((k, v) for k, v in pairs.items() if v is not None):
         org.write_string(i + 1, 0, k)
-        org.write(i + 1, 1, neutralise(v))
+        org.write(i + 1, 1, v)
 
     def sheet(name: str, rows: list[dict], known: list[str]) -> None:
         ws = wb.add_worksheet(name)
@@ -65,7 +47,7 @@ def workbook_xlsx(doc: dict) -> bytes:
                 if v is None:
                     continue
                 if isinstance(v, str):
-                    ws.write_string(i, j, neutralise(v))
+                    ws.write_string(i, j, v)
                 else:
                     ws.write(i, j, v)
 

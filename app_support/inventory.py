@@ -236,7 +236,7 @@ def gas_table(result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["gas", "mass_t", "tco2e"])
 
 
-def read_and_check(path):
+def read_and_check(path, name: str | None = None):
     """Read an inventory file and calculate it once, so a file with problems is refused whole.
 
     Returns the project; raises :class:`carbon.errors.InputError` with every problem of
@@ -246,7 +246,7 @@ def read_and_check(path):
     from carbon.formats.project import read_project
     from carbon.inventory import calculate
 
-    project = read_project(path)
+    project = read_project(path, name=name)
     rounding = "moenv" if project.origin.get("format") == "moenv-workbook" else "exact"
     calculate(project, rounding=rounding, registry=factor_registry())
     return project

@@ -72,7 +72,7 @@ def suffix_of(name: str) -> str:
     return PurePath(display_name(name)).suffix.lower()
 
 
-def read_upload(name: str, data: bytes, reader: Callable[[Path], Any], suffixes: tuple[str, ...], messages: dict[str, Callable[..., str]]) -> UploadOutcome:
+def read_upload(name: str, data: bytes, reader: Callable[[Path, str], Any], suffixes: tuple[str, ...], messages: dict[str, Callable[..., str]]) -> UploadOutcome:
     """Write ``data`` to a generated file name in a new temporary folder and read it with ``reader``.
 
     Parameters
@@ -82,7 +82,8 @@ def read_upload(name: str, data: bytes, reader: Callable[[Path], Any], suffixes:
     data : bytes
         The file's content.
     reader : callable
-        Reads a path, e.g. :func:`carbon.formats.project.read_project`.
+        Reads a path, with the upload's own name for messages (``reader(path, name)``), e.g.
+        :func:`carbon.formats.project.read_project`.
     suffixes : tuple of str
         Extensions accepted.
     messages : dict
@@ -98,7 +99,7 @@ def read_upload(name: str, data: bytes, reader: Callable[[Path], Any], suffixes:
         path = Path(d) / f"{uuid.uuid4().hex}{suffix}"  # generated: the client's name is never a path
         path.write_bytes(data)
         try:
-            return UploadOutcome(value=reader(path))
+            return UploadOutcome(value=reader(path, shown))
         except InputError as err:
             return UploadOutcome(problems=tuple(_relabel(p, path, shown) for p in err.problems))
         except READ_FAILURES as err:

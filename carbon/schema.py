@@ -24,6 +24,7 @@ __all__ = [
     "TRUE_WORDS",
     "Column",
     "empty_records",
+    "header_aliases",
     "is_true",
     "map_distinct",
     "scope_of",
@@ -224,7 +225,8 @@ FACILITY_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def _aliases(*tables: tuple[Column, ...]) -> dict[str, str]:
+def header_aliases(*tables: tuple[Column, ...]) -> dict[str, str]:
+    """Header text (the column name, its lower case, its Chinese header) -> column name, for ``tables``."""
     out: dict[str, str] = {}
     for cols in tables:
         for c in cols:
@@ -235,7 +237,7 @@ def _aliases(*tables: tuple[Column, ...]) -> dict[str, str]:
 
 
 #: Header text (English or Chinese) -> column name.
-HEADER_ALIASES: dict[str, str] = _aliases(SOURCE_COLUMNS, FACILITY_COLUMNS, RECORD_COLUMNS)
+HEADER_ALIASES: dict[str, str] = header_aliases(SOURCE_COLUMNS, FACILITY_COLUMNS, RECORD_COLUMNS)
 
 _PD = {"str": "string", "float": "float64", "int": "Int64", "bool": "boolean"}
 

@@ -215,3 +215,19 @@ def test_sheet_extent_just_inside_and_outside_the_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(safety, "MAX_CELLS", 19)
     with pytest.raises(InputError, match=r"reaches cell J2: 2 rows × 10 columns = 20 cells"):
         safety.check_spreadsheet(p)
+
+
+def test_safe_workbook_neutralises_every_text_cell(tmp_path):
+    import openpyxl
+
+    from carbon.formats.safety import safe_workbook
+
+    wb = safe_workbook(tmp_path / "x.xlsx")
+    ws = wb.add_worksheet("s")
+    ws.write(0, 0, "=1+1")  # through write()
+    ws.write_string(1, 0, "@SUM(A1)")  # through write_string()
+    ws.write_row(2, 0, ["-2+3", "-12.5", "鍋爐", 5])
+    wb.close()
+    got = [[c.value for c in row] for row in openpyxl.load_workbook(tmp_path / "x.xlsx")["s"].iter_rows()]
+    assert got[0][0] == "'=1+1" and got[1][0] == "'@SUM(A1)"
+    assert got[2] == ["'-2+3", "-12.5", "鍋爐", 5]

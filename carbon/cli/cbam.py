@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from carbon.cli._common import print_json
 
 
 def _cbam_input(path: str):
-    import carbon.cbam as cbam
-    from carbon.formats.cbam_template import read_template
+    from carbon.formats.cbam_template import read_cbam
 
-    p = Path(path)
-    if p.suffix.lower() in (".yaml", ".yml", ".json"):
-        return cbam.load_cbam_yaml(p)
-    return read_template(p)
+    return read_cbam(path)
 
 
 def cmd_cbam_calc(a) -> int:

@@ -38,10 +38,10 @@ def _inventory(a, company: dict):
 
 def _cbam(a, company: dict):
     import carbon.cbam as cbam
+    from carbon.formats.cbam_template import read_cbam
     from carbon.reports.cbam import cbam_document
 
-    p = Path(a.input)
-    inp = cbam.load_cbam_yaml(p) if p.suffix.lower() in (".yaml", ".yml", ".json") else cbam.read_template(p)
+    inp = read_cbam(a.input)
     return cbam_document(inp, cbam.calculate(inp), lang=a.lang, company=company, charts=not a.no_charts)
 
 

@@ -25,7 +25,7 @@ from carbon.schema import (
     ISO_SUBCATEGORIES,
     METHODS,
     SOURCE_COLUMNS,
-    _aliases,
+    header_aliases,
     is_true,
     map_distinct,
 )
@@ -61,8 +61,8 @@ _TYPES = {c.name: c.dtype for c in (*SOURCE_COLUMNS, *FACILITY_COLUMNS)}
 YEAR_COLUMNS = frozenset({"data_year"})
 #: Header text -> column name, per sheet: a sheet's own columns win over the records table's
 #: (``排放源名稱`` is a source's ``name`` here, not the records' ``source_name``).
-SOURCE_ALIASES = {**HEADER_ALIASES, **_aliases(SOURCE_COLUMNS)}
-FACILITY_ALIASES = {**HEADER_ALIASES, **_aliases(FACILITY_COLUMNS)}
+SOURCE_ALIASES = {**HEADER_ALIASES, **header_aliases(SOURCE_COLUMNS)}
+FACILITY_ALIASES = {**HEADER_ALIASES, **header_aliases(FACILITY_COLUMNS)}
 #: The ``note`` of the template's example rows; such rows are shown, never counted.
 EXAMPLE_MARK = "範例列 example row: replace or delete"
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
@@ -710,7 +710,6 @@ def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     lang : {"zh-TW", "en"}
         Language of sheet names and headers (both are read back).
     """
-    import xlsxwriter
 
     if lang not in ("zh-TW", "en"):
         msg = f"lang must be 'zh-TW' or 'en', not '{lang}'."
@@ -722,7 +721,7 @@ def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
         raise InputError([Problem(f"cannot write the template: '{out.name}' {where}.", file=str(out), hint="Give a file name such as 盤查.xlsx in an existing folder.")])
     tmp = out.with_name(f".{out.name}.partial")
     # strings are never formulas: text beginning with '=' is written as text, and neutralised
-    wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+    wb = safety.safe_workbook(tmp)
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
     note = wb.add_format({"italic": True, "font_color": "#555555", "text_wrap": True})
     cats, methods = _lists_sheet(wb, head)
@@ -735,7 +734,7 @@ def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     org.write(0, 1, "內容" if zh else "value", head)
     for i, (en, z, ex) in enumerate(rows, start=1):
         org.write(i, 0, z if zh else en)
-        org.write(i, 1, safety.neutralise(ex))
+        org.write(i, 1, ex)
     org.data_validation(4, 1, 4, 1, {"validate": "list", "source": list(("operational_control", "financial_control", "equity_share"))})
 
     fac = wb.add_worksheet("廠區" if zh else "facilities")
@@ -753,7 +752,7 @@ def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     for i, ex in enumerate(EXAMPLE_SOURCES, start=1):
         for j, c in enumerate(SOURCE_COLUMNS):
             if c.name in ex:
-                src.write(i, j, safety.neutralise(ex[c.name]))
+                src.write(i, j, ex[c.name])
     colidx = {c.name: j for j, c in enumerate(SOURCE_COLUMNS)}
     last = 5000
     src.data_validation(1, colidx["iso_category"], last, colidx["iso_category"], {"validate": "list", "source": f"=lists!$A$2:$A${len(cats) + 1}"})

@@ -38,6 +38,7 @@ __all__ = [
     "display_name",
     "neutralise",
     "neutralise_frame",
+    "safe_workbook",
 ]
 
 #: Largest uncompressed size of one member of an xlsx/ods archive [bytes].
@@ -333,3 +334,32 @@ def neutralise_frame(df):
         if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
             out[col] = pd.Series(map_distinct(s, neutralise), index=s.index, dtype=object).where(s.notna(), None)
     return out
+
+
+def safe_workbook(target, options: dict | None = None):
+    """An xlsxwriter ``Workbook`` whose every text cell goes through :func:`neutralise`.
+
+    Strings are never turned into formulas or links (``strings_to_formulas`` and
+    ``strings_to_urls`` off), and each worksheet neutralises the text it writes, whichever
+    ``write*`` method the writer uses — one rule for every workbook carbon writes.
+
+    Parameters
+    ----------
+    target : str, Path or io.BytesIO
+        File to write (or a buffer; pass ``{"in_memory": True}`` in ``options``).
+    options : dict, optional
+        More xlsxwriter workbook options.
+    """
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    class _SafeWorksheet(Worksheet):
+        def _write_string(self, row, col, string, cell_format=None):
+            return super()._write_string(row, col, neutralise(string), cell_format)
+
+    class _SafeWorkbook(xlsxwriter.Workbook):
+        def add_worksheet(self, name=None, worksheet_class=None):
+            return super().add_worksheet(name, worksheet_class or _SafeWorksheet)
+
+    opts = {"strings_to_formulas": False, "strings_to_urls": False, **(options or {})}
+    return _SafeWorkbook(target if not isinstance(target, Path) else str(target), opts)

@@ -6,7 +6,7 @@ each table marked with a ``sheet`` gets its own sheet; the document's ``working`
 Numbers are stored as numbers with the report's display format.
 
 Safe with hostile text: no cell is ever written as a formula.  Every text goes through
-:func:`neutralise`: text starting with ``= + - @``, tab or carriage return gets a leading
+the one :func:`carbon.formats.safety.neutralise`: text starting with ``= + - @``, tab or carriage return gets a leading
 apostrophe, so neither Excel nor LibreOffice, nor a CSV exported from the sheet, runs it.
 
 References
@@ -22,32 +22,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from carbon.formats.safety import neutralise, safe_workbook
 from carbon.reports.i18n import t
 from carbon.reports.model import Document, Figure, KeyValues, Paragraph, Table
 
-__all__ = ["FORMULA_PREFIXES", "neutralise", "write_xlsx"]
-
-#: First characters that make a spreadsheet read text as a formula (OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["write_xlsx"]
 
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """Make a text cell inert: prefix ``'`` when it starts with ``= + - @``, tab or CR.
-
-    Non-text values are returned unchanged (numbers stay numbers).
-
-    >>> neutralise("=cmd|' /C calc'!A0")
-    "'=cmd|' /C calc'!A0"
-    >>> neutralise("柴油")
-    '柴油'
-    >>> neutralise(-3.5)
-    -3.5
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -85,7 +66,7 @@ class _Writer:
                 fmt = self.f(f"n{decimals}", num_format="#,##0" + ("." + "0" * decimals if decimals else ""))
             ws.write_number(r, c, float(v), fmt)
         else:
-            ws.write_string(r, c, neutralise(str(v)), fmt)
+            ws.write_string(r, c, str(v), fmt)
 
 
 def _table(w: _Writer, ws, row: int, tb: Table, n: int, lang: str, caption: bool = True) -> int:
@@ -151,11 +132,10 @@ def _frame_sheet(w: _Writer, ws, df: pd.DataFrame) -> None:
 
 def write_xlsx(d: Document, path: str | Path) -> Path:
     """Write ``d`` as an Excel workbook: the report, one sheet per marked table, the working."""
-    import xlsxwriter
 
     out = Path(path)
     # strings are never turned into formulas or links, whatever write path is used
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": False})
+    wb = safe_workbook(out, {"nan_inf_to_errors": False})
     w = _Writer(wb)
     used: set[str] = set()
     own = _report_sheet(w, wb.add_worksheet(_sheet_name(t("sheet.report", d.lang), used)), d)

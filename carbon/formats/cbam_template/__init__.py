@@ -12,7 +12,7 @@ Formats sit above the domain: this package imports :mod:`carbon.cbam`, never the
 from __future__ import annotations
 
 from .cells import INPUT_SHEETS
-from .reader import read_template
+from .reader import read_cbam, read_template
 from .writer import BLANK_TEMPLATE, input_cells, write_template
 
-__all__ = ["BLANK_TEMPLATE", "INPUT_SHEETS", "input_cells", "read_template", "write_template"]
+__all__ = ["BLANK_TEMPLATE", "INPUT_SHEETS", "input_cells", "read_cbam", "read_template", "write_template"]

@@ -494,3 +494,16 @@ def _read(r: _Reader) -> CbamInput:
         extra_cells=MappingProxyType(extra),
         source_file=str(r.book.path),
     )
+
+
+def read_cbam(path: str | Path, name: str | None = None) -> CbamInput:
+    """Read a CBAM installation from our YAML/JSON format or a filled Communication template.
+
+    The one entry point of the CLI, the reports and the app: ``.yaml``/``.yml``/``.json`` go
+    to :func:`carbon.cbam.load_cbam_yaml`, anything else to :func:`read_template`.
+    """
+    from carbon.cbam.model import load_cbam_yaml
+
+    if Path(path).suffix.lower() in (".yaml", ".yml", ".json"):
+        return load_cbam_yaml(path)
+    return read_template(path, name=name)

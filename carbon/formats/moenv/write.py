@@ -22,6 +22,7 @@ from carbon.formats.moenv.cells import column_index
 from carbon.formats.moenv.common import fgas_name, per_unit_from_energy, same
 from carbon.formats.moenv.library import registry
 from carbon.formats.moenv.read import FACTOR_COLS
+from carbon.formats.safety import safe_workbook
 from carbon.units import is_convertible, multiplier, split_factor_unit
 
 __all__ = ["write_moenv_workbook"]
@@ -60,10 +61,8 @@ def write_moenv_workbook(project, result, path: str | Path) -> Path:
     ----------
     .. [1] 環境部, 溫室氣體排放量清冊表單(範例), 表一–表八.
     """
-    import xlsxwriter
-
     path = Path(path)
-    w = _Writer(xlsxwriter.Workbook(str(path)), project, result)
+    w = _Writer(safe_workbook(path), project, result)
     w.t1()
     w.t2()
     w.sources()

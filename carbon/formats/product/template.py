@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from carbon.formats.product.read import COLUMNS, PRODUCT_KEYS, SHEETS
+from carbon.formats.safety import safe_workbook
 from carbon.product.build import ALLOCATION_METHODS
 from carbon.product.model import BOUNDARIES, EXCHANGE_KINDS, STAGES
 
@@ -60,11 +61,10 @@ def _cell(ws, r: int, c: int, v) -> None:
 
 def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     """Write the template workbook to ``path`` (``.xlsx``); ``lang`` picks sheet names and headers."""
-    import xlsxwriter
 
     zh = lang == "zh-TW"
     out = Path(path)
-    wb = xlsxwriter.Workbook(str(out))
+    wb = safe_workbook(out)
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
     lists = wb.add_worksheet("lists")
     for c, (title, vals) in enumerate([("kind", EXCHANGE_KINDS), ("stage", list(STAGES)), ("method", ALLOCATION_METHODS), ("boundary", list(BOUNDARIES))]):
