@@ -331,7 +331,7 @@ def neutralise_frame(df):
     out = df.copy()
     for col in out.columns:
         s = out[col]
-        if s.dtype == object or isinstance(s.dtype, pd.StringDtype):
+        if s.dtype == object or isinstance(s.dtype, (pd.StringDtype, pd.CategoricalDtype)):
             out[col] = pd.Series(map_distinct(s, neutralise), index=s.index, dtype=object).where(s.notna(), None)
     return out
 
