@@ -203,7 +203,7 @@ def _stale_copy(sample_xlsx: Path, out: Path, edits: dict[tuple[str, str], float
     book = files["xl/workbook.xml"].decode()
     rels = files["xl/_rels/workbook.xml.rels"].decode()
     for (sheet, ref), v in edits.items():
-        rid = re.search(rf'<sheet name="{sheet}"[^>]*r:id="([^"]+)"', book).group(1)
+        rid = re.search(rf'<sheet [^>]*name="{sheet}"[^>]*r:id="([^"]+)"', book).group(1)
         target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels) or re.search(
             rf'Target="([^"]+)"[^>]*Id="{rid}"', rels
         )

@@ -38,7 +38,9 @@ def diagnosis():
 @pytest.fixture(scope="module")
 def product():
     prod = pytest.importorskip("carbon.product")
-    return prod.calculate(prod.read_product(EX / "fastener-product.yaml")).results[0]
+    from carbon.formats.product import read_product
+
+    return prod.calculate(read_product(EX / "fastener-product.yaml")).results[0]
 
 
 def test_diagnosis_document_prints_the_diagnosis(diagnosis):

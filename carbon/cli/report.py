@@ -79,7 +79,8 @@ def _product(a, company: dict):
     if importlib.util.find_spec("carbon.product") is None:
         _not_yet(a.kind)
     from carbon.errors import CarbonError
-    from carbon.product import calculate, read_product
+    from carbon.formats.product import read_product
+    from carbon.product import calculate
     from carbon.reports.product import product_document
 
     res = calculate(read_product(a.input), gwp_set=a.gwp_set)

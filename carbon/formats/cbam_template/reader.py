@@ -501,6 +501,21 @@ def read_cbam(path: str | Path, name: str | None = None) -> CbamInput:
 
     The one entry point of the CLI, the reports and the app: ``.yaml``/``.yml``/``.json`` go
     to :func:`carbon.cbam.load_cbam_yaml`, anything else to :func:`read_template`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    name : str, optional
+        Name of the file in messages (e.g. an upload's own name).
+
+    Returns
+    -------
+    CbamInput
+
+    References
+    ----------
+    IR (EU) 2025/2547 Annex IV (content of the communication); Commission template v2.1.1.
     """
     from carbon.cbam.model import load_cbam_yaml
 
