@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
+import sys
 
-__all__ = ["print_json", "to_jsonable"]
+__all__ = ["print_json"]
 
 
-def to_jsonable(o):
-    """``o`` as plain JSON types in one pass: numpy scalars and arrays as numbers and lists, dates as
-    ISO text, NaN/inf as null, objects with ``to_dict`` as their dict, anything else as text."""
-    if o is None or isinstance(o, (bool, int, str)):
-        return o
-    if isinstance(o, float):
-        return o if math.isfinite(o) else None
-    if isinstance(o, dict):
-        return {str(k): to_jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple, set, frozenset)):
-        return [to_jsonable(v) for v in o]
-    if hasattr(o, "tolist"):  # numpy scalars and arrays, pandas arrays
-        return to_jsonable(o.tolist())
-    if isinstance(o, (dt.date, dt.datetime)) or hasattr(o, "isoformat"):
-        return o.isoformat()
+def _default(o):
+    """What orjson cannot encode itself: objects with ``to_dict``, sets, anything else as text."""
     if hasattr(o, "to_dict"):
-        return to_jsonable(o.to_dict())
+        return o.to_dict()
+    if isinstance(o, (set, frozenset)):
+        return sorted(o, key=str)
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    if hasattr(o, "tolist"):
+        return o.tolist()
     return str(o)
 
 
 def print_json(data) -> None:
-    """Print ``data`` as indented UTF-8 JSON (the one encoder of every ``--json`` output)."""
-    print(json.dumps(to_jsonable(data), ensure_ascii=False, indent=2))
+    """Print ``data`` as indented UTF-8 JSON: the one encoder of every ``--json`` output.
+
+    One pass in orjson's C encoder: numpy scalars and arrays as numbers and lists, dates as ISO
+    text, NaN and infinities as ``null`` (JSON has no NaN), non-text keys as text.
+    """
+    import orjson
+
+    opts = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    out = orjson.dumps(data, default=_default, option=opts)
+    sys.stdout.flush()
+    sys.stdout.buffer.write(out)
+    sys.stdout.buffer.flush()
