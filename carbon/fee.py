@@ -253,7 +253,7 @@ class FeeBasis:
 
     @property
     def emissions_t(self) -> float:
-        """Direct + electricity-indirect emissions. [t CO2e]"""
+        """Direct + electricity-indirect emissions [t CO2e]."""
         return self.direct_t + self.electricity_t
 
     def per_site(self, **kwargs) -> dict[str, FeeResult]:

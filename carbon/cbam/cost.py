@@ -1,10 +1,10 @@
-"""CBAM certificates and cost per good (definitive period, from 2026).
+r"""CBAM certificates and cost per good (definitive period, from 2026).
 
 The number of certificates for one good (CN code, origin, installation) and year is
 
 .. math::
 
-    N_g = \\max(0,\\; M_g \\cdot SEE_g - FAA_g - CP_g)
+    N_g = \max(0,\; M_g \cdot SEE_g - FAA_g - CP_g)
 
 * ``M_g × SEE_g`` — embedded emissions [t CO2e]: direct only for R 2023/956 Annex II
   goods (iron and steel, aluminium, hydrogen), direct + indirect otherwise (Art 7(1));

@@ -10,8 +10,11 @@ __all__ = ["print_json", "to_jsonable"]
 
 
 def to_jsonable(o):
-    """``o`` as plain JSON types in one pass: numpy scalars and arrays as numbers and lists, dates as
-    ISO text, NaN/inf as null, objects with ``to_dict`` as their dict, anything else as text."""
+    """Convert ``o`` to plain JSON types in one pass.
+
+    Numpy scalars and arrays become numbers and lists, dates ISO text, NaN/inf null, objects
+    with ``to_dict`` their dict, anything else text.
+    """
     if o is None or isinstance(o, (bool, int, str)):
         return o
     if isinstance(o, float):

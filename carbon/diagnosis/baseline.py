@@ -53,7 +53,7 @@ class SourceEnergy:
     factors: list[dict] = field(default_factory=list)
 
     def energy_per_unit(self, unit: str) -> float:
-        """Energy of one ``unit`` of this source's carrier (e.g. one L of diesel). [energy_unit per unit]"""
+        """Energy of one ``unit`` of this source's carrier (e.g. one L of diesel) [energy_unit per unit]."""
         if self.kind == "electricity":
             return multiplier(unit, "kWh")
         if self.energy_unit == "GJ" and self.heat_value is not None:

@@ -32,7 +32,7 @@ def _key(m: Measure) -> tuple[str, str]:
 
 
 def system_loads(measures: list[Measure], baseline) -> dict[tuple[str, str], float]:
-    """Annual energy of each (source, system) named by the measures. [kWh or GJ]
+    """Annual energy of each (source, system) named by the measures [kWh or GJ].
 
     A system's energy is given by the first measure naming it that has a ``load`` (or nameplate
     inputs); a measure with neither and no system acts on its whole source.
@@ -116,7 +116,7 @@ class PortfolioResult:
 
     @property
     def overlap(self) -> list[dict]:
-        """Per measure: avoided alone − avoided in the portfolio (the part already taken by earlier ones). [t CO2e]"""
+        """Per measure: avoided alone − avoided in the portfolio (the part already taken by earlier ones) [t CO2e]."""
         return [
             {"id": a.id, "alone_t": a.avoided_t, "in_portfolio_t": s.avoided_t, "overlap_t": a.avoided_t - s.avoided_t}
             for a, s in zip(self.alone, self.steps, strict=True)

@@ -128,7 +128,7 @@ class BudgetLine:
 
     @property
     def company_ntd(self) -> int:
-        """The company-funded part. [TWD]"""
+        """The company-funded part [TWD]."""
         return self.total_ntd - self.subsidy_ntd
 
 
@@ -182,20 +182,20 @@ class Budget:
 
     @property
     def total_ntd(self) -> int:
-        """Total budget: sum of all items' totals. [TWD]"""
+        """Total budget: sum of all items' totals [TWD]."""
         return sum(x.total_ntd for x in self.lines)
 
     @property
     def subsidy_ntd(self) -> int:
-        """Requested subsidy: sum of all items' subsidies. [TWD]"""
+        """Requested subsidy: sum of all items' subsidies [TWD]."""
         return sum(x.subsidy_ntd for x in self.lines)
 
     def item_total(self, item: str) -> int:
-        """Total of all lines of one item. [TWD]"""
+        """Total of all lines of one item [TWD]."""
         return sum(x.total_ntd for x in self.lines if x.item == item)
 
     def item_subsidy(self, item: str) -> int:
-        """Subsidy of all lines of one item. [TWD]"""
+        """Subsidy of all lines of one item [TWD]."""
         return sum(x.subsidy_ntd for x in self.lines if x.item == item)
 
 

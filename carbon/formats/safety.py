@@ -303,14 +303,14 @@ def check_csv(path: str | Path, name: str | None = None) -> None:
 
 
 def neutralise(value: object) -> object:
-    """Make one cell safe to open in a spreadsheet program.
+    r"""Make one cell safe to open in a spreadsheet program.
 
     Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
     apostrophe (``'=1+1``), so Excel and LibreOffice show it as text instead of running it as
     a formula.  Numbers, and text that is exactly a number (``-12.5``), are returned unchanged.
 
-    >>> neutralise("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("=HYPERLINK(\"http://x\")")
+    '\'=HYPERLINK("http://x")'
     >>> neutralise("-12.5"), neutralise(3.0), neutralise("鍋爐")
     ('-12.5', 3.0, '鍋爐')
     """

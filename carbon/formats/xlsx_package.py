@@ -187,7 +187,8 @@ class Book:
             return Cell({"str": "s"}.get(t, t), kinds[t](v.text), s)
         x = float(v.text)
         if not math.isfinite(x):
-            raise ValueError(f"not a finite number: {v.text!r}")
+            msg = f"not a finite number: {v.text!r}"
+            raise ValueError(msg)
         return Cell("n", x, s)
 
     def unlocked(self, sheet: str, coord: str) -> bool:

@@ -1,5 +1,6 @@
-"""Functions over an :class:`~carbon.inventory.model.InventoryResult`: totals, scope 2 both
-ways, the JSON form, exclusions and the working of one source.
+"""Functions over an :class:`~carbon.inventory.model.InventoryResult`.
+
+Totals, scope 2 both ways, the JSON form, exclusions and the working of one source.
 
 Everything here is vectorised over the records (group-bys and array look-ups): the JSON
 of 100,000 sources is assembled in about a second (``bench/inventory_json.py``).

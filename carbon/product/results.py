@@ -59,6 +59,7 @@ class ProductResult:
 
     @cached_property
     def contributions(self) -> pd.DataFrame:
+        """``compiled.entries`` with ``runs``, ``kgco2e`` [kg CO2e per declared unit] and ``kg_gas`` [kg gas per declared unit]."""
         e = self.compiled.entries.copy()
         runs = self.s[e["col"].to_numpy(int)]
         e["runs"] = runs

@@ -153,8 +153,11 @@ def _fld_char(paragraph, kind: str, instr: str | None = None) -> None:
 
 
 def _toc(doc, d: Document) -> None:
-    """A TOC field whose shown result already lists the chapters and sections (no page numbers
-    until Word updates the field), so the contents read right in any viewer."""
+    """Add a TOC field whose shown result already lists the chapters and sections.
+
+    It has no page numbers until Word updates the field, so the contents read right in any
+    viewer.
+    """
     from docx.shared import Cm
 
     entries = [(num, level, sec.title) for num, level, sec in d.walk() if level <= 2]

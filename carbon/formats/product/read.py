@@ -139,8 +139,11 @@ def _table(rows, sheet: str, file: str, first_row: int, problems: list[Problem])
 
 
 def _expand_supplier(rows: list[dict], file: str, base_dir, problems: list[Problem]) -> list[dict]:
-    """Rows of ``factors`` that point at a supplier file (``pact: F.json`` or ``cbam: F.xlsx, good: G``,
-    or a ``source`` of ``pact:F`` / ``cbam:F#G``) become full factor rows."""
+    """Turn the rows of ``factors`` that point at a supplier file into full factor rows.
+
+    A row points at a supplier file with ``pact: F.json`` or ``cbam: F.xlsx, good: G``, or
+    a ``source`` of ``pact:F`` / ``cbam:F#G``.
+    """
     from carbon.formats.product.pact import factor_from_cbam, factor_from_pact
 
     out = []

@@ -61,7 +61,6 @@ def _cell(ws, r: int, c: int, v) -> None:
 
 def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     """Write the template workbook to ``path`` (``.xlsx``); ``lang`` picks sheet names and headers."""
-
     zh = lang == "zh-TW"
     out = Path(path)
     wb = safe_workbook(out)
