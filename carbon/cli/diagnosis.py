@@ -63,8 +63,8 @@ def cmd_fee(a) -> int:
             print(f"  {r.source_id:8s} {r.iso_subcategory:4s} {r.co2e_t:>14,.4f} t  {'counts' if r.counts else '—     '}  {r.name}  ({r.reason})")
         print(f"  direct {basis.direct_t:,.4f} t + electricity {basis.electricity_t:,.4f} t = {basis.emissions_t:,.4f} t CO2e")
         if len(basis.by_facility) > 1:
-            for fac, r in basis.per_site(**kw).items():
-                print(f"  site {fac}: {r.emissions_t:,.4f} t → fee NT${r.fee_ntd:,} (the fee applies per site)")
+            for fac, site in basis.per_site(**kw).items():
+                print(f"  site {fac}: {site.emissions_t:,.4f} t → fee NT${site.fee_ntd:,} (the fee applies per site)")
     print(fee.explain())
     return 0
 

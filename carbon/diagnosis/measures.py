@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from carbon.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from carbon.diagnosis.baseline import Baseline
 
 __all__ = ["MEASURES", "Context", "Measure", "MeasureResult", "Saving", "crf", "evaluate", "make_measure"]
 
@@ -56,7 +59,7 @@ class Context:
     ``prices`` maps a source id to (NT$ per energy unit of that source, text of the tariff as given).
     """
 
-    baseline: object
+    baseline: Baseline
     prices: dict[str, tuple[float, str]] = field(default_factory=dict)
     discount_rate: float = 0.05
     discount_rate_default: bool = True
@@ -162,7 +165,7 @@ class Measure:
     kind: ClassVar[str] = ""
     title: ClassVar[str] = ""
     carrier: ClassVar[str] = "electricity"
-    DEFAULTS: ClassVar[dict[str, tuple[float, str, str]]] = {}
+    DEFAULTS: ClassVar[dict[str, tuple[Any, str, str]]] = {}  # (value, unit, label); the value is mostly a number
     LIFE: ClassVar[tuple[float, str]] = (10.0, "assumption: a typical service life; replace with the equipment's")
     ASSUMPTIONS: ClassVar[tuple[str, ...]] = ()
     REFERENCES: ClassVar[tuple[str, ...]] = ()
@@ -171,8 +174,11 @@ class Measure:
         self._used: dict[str, str] = {}
 
     # -- inputs ------------------------------------------------------------------------
-    def p(self, name: str) -> float:
-        """An input: the value given, or the labelled default (recorded as used)."""
+    def p(self, name: str) -> Any:
+        """An input: the value given, or the labelled default (recorded as used).
+
+        Mostly a number; a few inputs are lists (compressors, flow profile) or text.
+        """
         v = getattr(self, name, None)
         if v is not None:
             return v

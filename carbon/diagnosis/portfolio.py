@@ -204,7 +204,12 @@ def macc(measures: list[Measure], ctx: Context) -> MaccResult:
     loads = system_loads(measures, ctx.baseline)
     alone = {m.id: standalone(m, ctx, loads) for m in measures}
     big = float("inf")
-    order = sorted(measures, key=lambda m: (alone[m.id].abatement_cost_ntd_per_t if alone[m.id].abatement_cost_ntd_per_t is not None else big))
+
+    def cost(m: Measure) -> float:
+        c = alone[m.id].abatement_cost_ntd_per_t
+        return c if c is not None else big
+
+    order = sorted(measures, key=cost)
     pf = apply_portfolio(order, ctx)
     points, excluded, x = [], [], 0.0
     for s in pf.steps:

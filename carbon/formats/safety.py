@@ -94,11 +94,11 @@ class _Extent:
             self.rows = max(self.rows, max(map(int, set(digits))))
             self.cols = max(self.cols, max(_col_number(c) for c in set(letters)))
         for m in _DIM_RE.finditer(body):  # the declared extent (dimension, merged cells …) counts too
-            for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
-                if letters:
-                    self.cols = max(self.cols, _col_number(letters))
-                if digits:
-                    self.rows = max(self.rows, int(digits))
+            for col_letters, row_digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+                if col_letters:
+                    self.cols = max(self.cols, _col_number(col_letters))
+                if row_digits:
+                    self.rows = max(self.rows, int(row_digits))
 
     def finish(self) -> None:
         self.feed(b"")

@@ -31,8 +31,8 @@ __all__ = ["write_xlsx"]
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = _BAD_SHEET.sub("_", neutralise(str(name))).strip("'")[:31] or "Sheet"
+def _sheet_name(name: str | None, used: set[str]) -> str:
+    base = _BAD_SHEET.sub("_", str(neutralise(str(name)))).strip("'")[:31] or "Sheet"
     n, out = 2, base
     while out.lower() in used:
         suffix = f" ({n})"

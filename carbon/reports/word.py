@@ -217,5 +217,5 @@ def write_docx(d: Document, path: str | Path) -> Path:
                 doc.add_picture(io.BytesIO(b.png()), width=Cm(16))
                 _caption(doc, "figure", nf, b.caption, d.lang)
     out = Path(path)
-    doc.save(out)
+    doc.save(str(out))  # python-docx annotates str | IO[bytes]; the text path saves the same file
     return out
