@@ -44,9 +44,11 @@ from .model import (
     PFC,
     CbamInput,
     EmissionSource,
+    HeatFlow,
     Precursor,
     ProductionProcess,
     SourceStream,
+    WasteGas,
 )
 
 __all__ = [
@@ -318,7 +320,7 @@ def emission_source_emissions(e: EmissionSource) -> tuple[float, float, float]:
     """
     if e.mass_t is not None:
         mass = float(e.mass_t)
-    elif None not in (e.concentration_g_per_nm3, e.hours, e.flue_gas_1000nm3_per_h):
+    elif e.concentration_g_per_nm3 is not None and e.hours is not None and e.flue_gas_1000nm3_per_h is not None:
         mass = e.concentration_g_per_nm3 * e.hours * e.flue_gas_1000nm3_per_h / 1000.0
     else:
         msg = (
@@ -358,7 +360,7 @@ def pfc_emissions(p: PFC) -> tuple[float, float, float]:
             raise CalculationError(msg)
         cf4 = aem * (p.sef_cf4 / 1000.0) * p.primary_aluminium_t
     elif p.method == "overvoltage":
-        if None in (p.ovc, p.aeo_mv, p.current_efficiency_pct) or not p.current_efficiency_pct:
+        if p.ovc is None or p.aeo_mv is None or not p.current_efficiency_pct:  # efficiency also not 0
             msg = f"PFC '{p.name}': the overvoltage method needs OVC, AEO [mV] and current efficiency [%] (Eq. 24)."
             raise CalculationError(msg)
         cf4 = p.ovc * (p.aeo_mv / p.current_efficiency_pct) * p.primary_aluminium_t * 0.001
@@ -723,7 +725,8 @@ def _check_names(inp: CbamInput) -> None:
             if u.mass_t < 0:
                 problems.append(Problem(f"process '{p.name}': negative precursor mass for '{u.precursor}'", file=where))
     for p in inp.processes:
-        for flow in (*p.heat, *p.waste_gases):
+        flows: tuple[HeatFlow | WasteGas, ...] = (*p.heat, *p.waste_gases)
+        for flow in flows:
             if flow.direction not in ("import", "export"):
                 problems.append(
                     Problem(
@@ -798,9 +801,9 @@ def _source_rows(inp: CbamInput, attribution: Mapping[str, list[str]]) -> tuple[
             "cn_code": cn_for(p.name),
         }
         for gas, mass in (("CF4", cf4), ("C2F6", c2f6)):
-            g = _gwp(gas)
-            direct += mass * g
-            rows.append({**base, "gas": gas, "mass_t": mass, "gwp_set": "AR5", "gwp": g, "co2e_t": mass * g})
+            gwp = _gwp(gas)
+            direct += mass * gwp
+            rows.append({**base, "gas": gas, "mass_t": mass, "gwp_set": "AR5", "gwp": gwp, "co2e_t": mass * gwp})
     return rows, direct, biomass
 
 
