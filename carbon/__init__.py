@@ -45,7 +45,8 @@ __all__ = sorted(_EXPORTS)
 def __getattr__(name: str):
     module = _EXPORTS.get(name)
     if module is None:
-        raise AttributeError(f"module 'carbon' has no attribute {name!r}")
+        msg = f"module 'carbon' has no attribute {name!r}"
+        raise AttributeError(msg)
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

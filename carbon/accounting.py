@@ -30,7 +30,7 @@ __all__ = ["PLACEHOLDER_GAS", "compute_records", "round_half_up"]
 _COMBUSTION = {"stationary_combustion", "mobile_combustion"}
 
 
-def round_half_up(x: np.ndarray, decimals: int) -> np.ndarray:
+def round_half_up(x: np.ndarray | float, decimals: int) -> np.ndarray:
     """Round half away from zero at ``decimals`` (as Excel's ROUND), robust to binary error.
 
     >>> round_half_up(np.array([0.00005, 1.23445, -2.5]), 4).tolist()
@@ -140,7 +140,11 @@ def _classify_ch4_and_biogenic(
     """
     n, m = len(act), len(src)
     gk = {g: k for k, g in enumerate(gas_names)}
-    kc, ku = pd.factorize(act["ch4_kind"], sort=False) if "ch4_kind" in act else (np.full(n, -1, dtype=np.intp), [])
+    ku: pd.Index | np.ndarray
+    if "ch4_kind" in act:
+        kc, ku = pd.factorize(act["ch4_kind"], sort=False)
+    else:
+        kc, ku = np.full(n, -1, dtype=np.intp), np.array([], dtype=object)
     k_lut = np.array([1 if str(x).strip() == "fossil" else 2 if str(x).strip() == "non_fossil" else 0 for x in ku] + [0], dtype=np.int8)
     user_kind = k_lut[np.where(kc < 0, len(ku), kc)][src]
     user_bio = (_yes_no_codes(act["biogenic"]) if "biogenic" in act else np.full(n, -1, dtype=np.int8))[src]

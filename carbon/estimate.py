@@ -138,13 +138,9 @@ def quick_estimate(amounts: Mapping[str, float], *, units: Mapping[str, str] | N
     result = calculate(project)
     total = result.total_tco2e
     by_source = result.by_source
+    ranked = sorted(by_source.items(), key=lambda kv: -kv[1])
     lines = tuple(
-        sorted(
-            (
-                {"key": k, "name_zh": ITEMS[k].name_zh, "name_en": ITEMS[k].name_en, "tco2e": v, "share": v / total if total else 0.0}
-                for k, v in by_source.items()
-            ),
-            key=lambda d: -d["tco2e"],
-        )
+        {"key": k, "name_zh": ITEMS[k].name_zh, "name_en": ITEMS[k].name_en, "tco2e": v, "share": v / total if total else 0.0}
+        for k, v in ranked
     )
-    return QuickEstimate(total, lines, tuple(d["key"] for d in lines[:3]), year, gwp_set, result)
+    return QuickEstimate(total, lines, tuple(k for k, _ in ranked[:3]), year, gwp_set, result)

@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import cast
 
 import pandas as pd
 
@@ -253,7 +254,7 @@ class FeeBasis:
 
     @property
     def emissions_t(self) -> float:
-        """Direct + electricity-indirect emissions. [t CO2e]"""
+        """Direct + electricity-indirect emissions [t CO2e]."""
         return self.direct_t + self.electricity_t
 
     def per_site(self, **kwargs) -> dict[str, FeeResult]:
@@ -302,7 +303,8 @@ def fee_basis(records: pd.DataFrame) -> FeeBasis:
     reason[elec] = "purchased electricity (2.1): counted"
     reason[sub == "2.2"] = "imported steam/other energy (2.2): not counted (electricity only)"
     names = records["source_name"].astype(object) if "source_name" in records else pd.Series(None, index=records.index)
-    per = (
+    per = cast(  # pandas-stubs types groupby(as_index=False)[col].sum() as a Series; it is a DataFrame
+        pd.DataFrame,
         pd.DataFrame(
             {
                 "source_id": records["source_id"].astype(str),
@@ -314,7 +316,7 @@ def fee_basis(records: pd.DataFrame) -> FeeBasis:
             }
         )
         .groupby(["source_id", "name", "iso_subcategory", "counts", "reason"], sort=False, as_index=False)["co2e_t"]
-        .sum()
+        .sum(),
     )
     fac = records["facility"].astype(object).where(records["facility"].notna(), "(site)") if "facility" in records else pd.Series("(site)", index=records.index)
     by_fac = records.loc[counts, "co2e_t"].groupby(fac[counts].astype(str)).sum()

@@ -147,6 +147,7 @@ def gwp_values(gases: np.ndarray, gwp_set: str, ch4_kinds: np.ndarray | None = N
     table = load_gwp()
     g = pd.Series(np.asarray(gases, dtype=object), dtype=object)
     gc, gu = pd.factorize(g, use_na_sentinel=False)
+    ku: np.ndarray | pd.Index
     if ch4_kinds is None:
         kc, ku = np.zeros(len(g), dtype=np.intp), np.array([None], dtype=object)
     else:

@@ -25,6 +25,7 @@ import datetime as _dt
 import re
 import tokenize
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 import pint
@@ -49,7 +50,7 @@ __all__ = [
     "ureg",
 ]
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 Q_ = ureg.Quantity
 pint.set_application_registry(ureg)
 
@@ -248,7 +249,7 @@ def parse_unit(text: str) -> pint.Unit:
         if name not in ureg:
             ureg.define(f"{name} = {q.magnitude!r} * {q.units}")
         return ureg.Unit(name)
-    return q.units
+    return cast(pint.Unit, q.units)  # pint annotates Quantity.units as PlainUnit; the registry's units are pint.Unit
 
 
 def canonical_unit(text: str) -> str:

@@ -1,10 +1,10 @@
-"""CBAM certificates and cost per good (definitive period, from 2026).
+r"""CBAM certificates and cost per good (definitive period, from 2026).
 
 The number of certificates for one good (CN code, origin, installation) and year is
 
 .. math::
 
-    N_g = \\max(0,\\; M_g \\cdot SEE_g - FAA_g - CP_g)
+    N_g = \max(0,\; M_g \cdot SEE_g - FAA_g - CP_g)
 
 * ``M_g × SEE_g`` — embedded emissions [t CO2e]: direct only for R 2023/956 Annex II
   goods (iron and steel, aluminium, hydrogen), direct + indirect otherwise (Art 7(1));
@@ -432,7 +432,7 @@ def _precursors_sefa(
             sources.append(b_i.source)
         total += float(p.mass_t_per_t) * s_i  # Eq 4
     if not precursors:
-        rts = [r_used] if r_used else (benchmark_routes(cn, "B") or [None])
+        rts: Sequence[str | None] = [r_used] if r_used else (benchmark_routes(cn, "B") or [None])
         try:
             col_b = sorted({benchmark(cn, route=x, column="B", year=year).value for x in rts})
         except CalculationError:
@@ -758,7 +758,7 @@ def cost_table(
         de_minimis=dm,
         certificates=cert,
         cost_eur=cert * price,
-        default_certificates=sum(d.certificates for d in dflt) if have_d else None,
-        default_cost_eur=sum(d.cost_eur for d in dflt) if have_d else None,
+        default_certificates=sum(d.certificates for d in dflt if d is not None) if have_d else None,
+        default_cost_eur=sum(d.cost_eur for d in dflt if d is not None) if have_d else None,
         assumptions=tuple(assumptions),
     )

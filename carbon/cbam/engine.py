@@ -44,9 +44,11 @@ from .model import (
     PFC,
     CbamInput,
     EmissionSource,
+    HeatFlow,
     Precursor,
     ProductionProcess,
     SourceStream,
+    WasteGas,
 )
 
 __all__ = [
@@ -119,10 +121,11 @@ def _find(lines: list[str], pattern: str, fname: str, what: str) -> tuple[re.Mat
         m = rx.search(line)
         if m:
             return m, f"{fname}:{i}"
-    raise CalculationError(
+    msg = (
         f"{what} not found in {LEGAL_DIR / fname} (pattern {pattern!r}); the legal text copy is "
         "damaged or a different edition - restore the file from factors/sources/SOURCES.md."
     )
+    raise CalculationError(msg)
 
 
 @functools.cache
@@ -222,17 +225,19 @@ def _ad_tj_or_mass(s: SourceStream) -> float:
         if s.activity_unit == "TJ":
             return s.activity
         if s.ncv is None:
-            raise CalculationError(
+            msg = (
                 f"Source stream '{s.name}': the emission factor is per TJ but no NCV is given; "
                 "enter the NCV [GJ/t or GJ/1000Nm3] or the activity in TJ (IR 2025/2547 Eq. 6)."
             )
+            raise CalculationError(msg)
         return s.activity * s.ncv / 1000.0
     expected = {"tCO2/t": "t", "tCO2/1000Nm3": "1000Nm3"}[s.ef_unit]
     if s.activity_unit != expected:
-        raise CalculationError(
+        msg = (
             f"Source stream '{s.name}': emission factor unit {s.ef_unit} does not fit activity "
             f"unit {s.activity_unit}; use activity in {expected} or an EF in tCO2/TJ."
         )
+        raise CalculationError(msg)
     return s.activity
 
 
@@ -258,13 +263,13 @@ def source_stream_emissions(s: SourceStream) -> tuple[float, float]:
     """
     if s.method == "mass_balance":
         if s.carbon_content is None:
-            raise CalculationError(
-                f"Source stream '{s.name}': the mass balance needs the carbon content [t C/t] (IR 2025/2547 Eq. 12)."
-            )
+            msg = f"Source stream '{s.name}': the mass balance needs the carbon content [t C/t] (IR 2025/2547 Eq. 12)."
+            raise CalculationError(msg)
         total = legal_constants().f_co2_c * s.activity * s.carbon_content
     else:
         if s.emission_factor is None:
-            raise CalculationError(f"Source stream '{s.name}': no emission factor given (Eq. 5, 11).")
+            msg = f"Source stream '{s.name}': no emission factor given (Eq. 5, 11)."
+            raise CalculationError(msg)
         factor = s.oxidation_factor if s.method == "combustion" else s.conversion_factor
         total = _ad_tj_or_mass(s) * s.emission_factor * factor
     bf = s.zero_rated_fraction
@@ -315,13 +320,14 @@ def emission_source_emissions(e: EmissionSource) -> tuple[float, float, float]:
     """
     if e.mass_t is not None:
         mass = float(e.mass_t)
-    elif None not in (e.concentration_g_per_nm3, e.hours, e.flue_gas_1000nm3_per_h):
+    elif e.concentration_g_per_nm3 is not None and e.hours is not None and e.flue_gas_1000nm3_per_h is not None:
         mass = e.concentration_g_per_nm3 * e.hours * e.flue_gas_1000nm3_per_h / 1000.0
     else:
-        raise CalculationError(
+        msg = (
             f"Emission source '{e.name}': give the annual mass [t] or concentration [g/Nm3], "
             "operating hours [h] and flue gas flow [1000 Nm3/h] (IR 2025/2547 Eq. 16)."
         )
+        raise CalculationError(msg)
     gwp = 1.0 if e.gas == "CO2" else _gwp(e.gas)
     bf = e.biomass_fraction if e.gas == "CO2" else 0.0
     return mass, mass * (1.0 - bf) * gwp, mass * bf * gwp
@@ -350,16 +356,17 @@ def pfc_emissions(p: PFC) -> tuple[float, float, float]:
     if p.method == "slope":
         aem = p.aem if p.aem is not None else (p.frequency or 0.0) * (p.duration or 0.0)
         if p.sef_cf4 is None:
-            raise CalculationError(f"PFC '{p.name}': the slope method needs SEF_CF4 (Eq. 21, Table 2).")
+            msg = f"PFC '{p.name}': the slope method needs SEF_CF4 (Eq. 21, Table 2)."
+            raise CalculationError(msg)
         cf4 = aem * (p.sef_cf4 / 1000.0) * p.primary_aluminium_t
     elif p.method == "overvoltage":
-        if None in (p.ovc, p.aeo_mv, p.current_efficiency_pct) or not p.current_efficiency_pct:
-            raise CalculationError(
-                f"PFC '{p.name}': the overvoltage method needs OVC, AEO [mV] and current efficiency [%] (Eq. 24)."
-            )
+        if p.ovc is None or p.aeo_mv is None or not p.current_efficiency_pct:  # efficiency also not 0
+            msg = f"PFC '{p.name}': the overvoltage method needs OVC, AEO [mV] and current efficiency [%] (Eq. 24)."
+            raise CalculationError(msg)
         cf4 = p.ovc * (p.aeo_mv / p.current_efficiency_pct) * p.primary_aluminium_t * 0.001
     else:
-        raise CalculationError(f"PFC '{p.name}': method must be 'slope' or 'overvoltage', not {p.method!r}.")
+        msg = f"PFC '{p.name}': method must be 'slope' or 'overvoltage', not {p.method!r}."
+        raise CalculationError(msg)
     ce = p.collection_efficiency or 1.0
     cf4 /= ce
     c2f6 = cf4 * p.f_c2f6
@@ -408,7 +415,8 @@ def heat_emission_factor(
         energy += tj
         emis += tj * ef
     if energy <= 0 or efficiency <= 0:
-        raise CalculationError("heat_emission_factor needs fuel energy > 0 and efficiency > 0 (Eq. 44-45).")
+        msg = "heat_emission_factor needs fuel energy > 0 and efficiency > 0 (Eq. 44-45)."
+        raise CalculationError(msg)
     return emis / energy / efficiency
 
 
@@ -717,7 +725,8 @@ def _check_names(inp: CbamInput) -> None:
             if u.mass_t < 0:
                 problems.append(Problem(f"process '{p.name}': negative precursor mass for '{u.precursor}'", file=where))
     for p in inp.processes:
-        for flow in (*p.heat, *p.waste_gases):
+        flows: tuple[HeatFlow | WasteGas, ...] = (*p.heat, *p.waste_gases)
+        for flow in flows:
             if flow.direction not in ("import", "export"):
                 problems.append(
                     Problem(
@@ -792,9 +801,9 @@ def _source_rows(inp: CbamInput, attribution: Mapping[str, list[str]]) -> tuple[
             "cn_code": cn_for(p.name),
         }
         for gas, mass in (("CF4", cf4), ("C2F6", c2f6)):
-            g = _gwp(gas)
-            direct += mass * g
-            rows.append({**base, "gas": gas, "mass_t": mass, "gwp_set": "AR5", "gwp": g, "co2e_t": mass * g})
+            gwp = _gwp(gas)
+            direct += mass * gwp
+            rows.append({**base, "gas": gas, "mass_t": mass, "gwp_set": "AR5", "gwp": gwp, "co2e_t": mass * gwp})
     return rows, direct, biomass
 
 
@@ -1014,10 +1023,11 @@ def _precursor_see(
     if name in sol:
         s = sol[name]
         if math.isnan(s["dir"]):
-            raise CalculationError(
+            msg = (
                 f"Process '{consumer}' consumes {use_mass_t} t from process '{name}' whose "
                 "activity level is zero; enter the production of that process (Annex II F)."
             )
+            raise CalculationError(msg)
         return s["dir"], s["ind"], s["cnt"], s["el"]
     q = next(x for x in inp.precursors if x.name == name)
     zero = _is_zero_rated(q)
@@ -1085,10 +1095,11 @@ def _good_results(inp: CbamInput, proc_results: tuple[ProcessResult, ...]) -> tu
     for g in inp.goods:
         r = by_name[g.process]
         if math.isnan(r.see_direct):
-            raise CalculationError(
+            msg = (
                 f"Good {g.cn_code}: process '{g.process}' has no production (activity level 0), so its "
                 "specific embedded emissions are undefined; enter the production in tonnes (Annex II F)."
             )
+            raise CalculationError(msg)
         code = normalise_cn(g.cn_code)
         out.append(
             GoodResult(

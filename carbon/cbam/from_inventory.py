@@ -32,11 +32,11 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -587,7 +587,7 @@ class _Work:
         """Record the inventory rows ``g`` as left out, with the reason."""
         if entire:
             self.whole[str(g.iloc[0]["source_id"])] = reason
-        for r in g.itertuples():
+        for r in cast("Iterator[Any]", g.itertuples()):  # pandas-stubs type the fields as any scalar
             self.excl_rows.append(
                 {
                     "source_id": str(r.source_id),

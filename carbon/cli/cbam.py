@@ -15,6 +15,7 @@ def _cbam_input(path: str):
 
 
 def cmd_cbam_calc(a) -> int:
+    """``carbon cbam calc``: specific embedded emissions from a Communication template or a CBAM YAML; returns the exit code (0)."""
     import carbon.cbam as cbam
 
     res = cbam.calculate(_cbam_input(a.file))
@@ -90,6 +91,7 @@ def _cbam_goods(path: str, quantity: float | None) -> tuple[list[dict], list[str
 
 
 def cmd_cbam_cost(a) -> int:
+    """``carbon cbam cost``: certificates and cost [EUR] per good, optionally with the 2026–2034 projection; returns the exit code (2: neither FILE nor --cn with --quantity)."""
     from carbon.cbam.cost import cost_table
 
     notes: list[str] = []
@@ -127,6 +129,7 @@ def cmd_cbam_cost(a) -> int:
 
 
 def cmd_cbam_template(a) -> int:
+    """``carbon cbam template``: write the official Communication template filled with our data; returns the exit code (0)."""
     import carbon.cbam as cbam
     from carbon.formats.cbam_template import write_template
 

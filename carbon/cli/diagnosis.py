@@ -16,6 +16,7 @@ def _inventory(path: str, gwp_set: str | None = None, rounding: str = "exact"):
 
 
 def cmd_diagnose(a) -> int:
+    """``carbon diagnose``: hotspots, measures, MACC, target, carbon fee and financing of an inventory; returns the exit code (2: --target-pct without --target-year or the reverse)."""
     from carbon.diagnosis import diagnose, read_diagnosis
 
     res = _inventory(a.inventory, a.gwp_set, a.rounding)
@@ -37,6 +38,7 @@ def cmd_diagnose(a) -> int:
 
 
 def cmd_fee(a) -> int:
+    """``carbon fee``: Taiwan carbon fee [NT$] from emissions [t CO2e] or an inventory; returns the exit code (2: not exactly one of FILE and --emissions)."""
     from carbon.fee import carbon_fee, fee_from_inventory
 
     kw = {"high_leakage": a.high_leakage, "plan": a.plan, "period": a.period, "offsets_t": a.offsets}
@@ -61,13 +63,14 @@ def cmd_fee(a) -> int:
             print(f"  {r.source_id:8s} {r.iso_subcategory:4s} {r.co2e_t:>14,.4f} t  {'counts' if r.counts else '—     '}  {r.name}  ({r.reason})")
         print(f"  direct {basis.direct_t:,.4f} t + electricity {basis.electricity_t:,.4f} t = {basis.emissions_t:,.4f} t CO2e")
         if len(basis.by_facility) > 1:
-            for fac, r in basis.per_site(**kw).items():
-                print(f"  site {fac}: {r.emissions_t:,.4f} t → fee NT${r.fee_ntd:,} (the fee applies per site)")
+            for fac, site in basis.per_site(**kw).items():
+                print(f"  site {fac}: {site.emissions_t:,.4f} t → fee NT${site.fee_ntd:,} (the fee applies per site)")
     print(fee.explain())
     return 0
 
 
 def cmd_subsidy_check(a) -> int:
+    """``carbon subsidy check``: check a budget file against the programme's subsidy rules; returns 1 with ``--strict`` when a rule is broken, else 0."""
     from carbon.diagnosis.subsidy import check_budget, read_budget
 
     c = check_budget(read_budget(a.budget), a.track)
@@ -79,6 +82,7 @@ def cmd_subsidy_check(a) -> int:
 
 
 def cmd_subsidy_diagnosis(a) -> int:
+    """``carbon subsidy diagnosis``: the diagnosis fee per case [NT$] and who pays it; returns the exit code (0)."""
     from carbon.diagnosis.subsidy import diagnosis_fee
 
     d = diagnosis_fee(a.sme)
@@ -92,6 +96,7 @@ def cmd_subsidy_diagnosis(a) -> int:
 
 
 def cmd_subsidy_loan(a) -> int:
+    """``carbon subsidy loan``: interest subsidy [NT$] of a transformation loan (leaflet defaults labelled); returns the exit code (0)."""
     from carbon.diagnosis.subsidy import loan_estimate
 
     d = loan_estimate(a.amount, a.term, a.bank_rate, a.subsidy_pct)
@@ -108,6 +113,7 @@ def cmd_subsidy_loan(a) -> int:
 
 
 def cmd_diagnosis_template(a) -> int:
+    """``carbon diagnosis-template``: write a diagnosis-file template (.yaml or .xlsx); returns the exit code (0)."""
     from carbon.diagnosis.files import write_diagnosis_template
 
     print(f"wrote {write_diagnosis_template(a.output)}")

@@ -24,6 +24,7 @@ def _factor_text(f) -> str:
 
 
 def cmd_factors_search(a) -> int:
+    """``carbon factors search``: search factors by Chinese/English name, MOENV code, id or year; returns 1 when nothing matches (text output), else 0."""
     from carbon.factors.search import search_library  # no pandas, no pint: starts fast
 
     hits = search_library(a.query, dataset=a.dataset, limit=a.limit)
@@ -40,6 +41,7 @@ def cmd_factors_search(a) -> int:
 
 
 def cmd_factors_show(a) -> int:
+    """``carbon factors show``: one factor with its gases, heat value, interval and source; returns the exit code (0)."""
     from carbon.factors import load_registry
 
     f = load_registry().get(a.id)

@@ -17,6 +17,7 @@ def _calc(a):
 
 
 def cmd_inventory_calc(a) -> int:
+    """``carbon inventory calc``: calculate an inventory and print its totals [t CO2e]; returns the exit code (0)."""
     res = _calc(a)
     d = res.to_dict()
     if a.json:
@@ -43,11 +44,13 @@ def cmd_inventory_calc(a) -> int:
 
 
 def cmd_inventory_explain(a) -> int:
+    """``carbon inventory explain``: print the working of one source; returns the exit code (0)."""
     print(_calc(a).explain(a.source_id))
     return 0
 
 
 def cmd_inventory_template(a) -> int:
+    """``carbon inventory template``: write a blank inventory workbook; returns the exit code (0)."""
     from carbon.formats.project import write_template
 
     p = write_template(a.output, lang=a.lang)
@@ -56,6 +59,7 @@ def cmd_inventory_template(a) -> int:
 
 
 def cmd_inventory_export(a) -> int:
+    """``carbon inventory export``: write the MOENV workbook layout (表一–表八); returns the exit code (2: without --moenv)."""
     from carbon.formats.moenv import write_moenv_workbook
 
     res = _calc(a)
@@ -68,6 +72,7 @@ def cmd_inventory_export(a) -> int:
 
 
 def cmd_inventory_uncertainty(a) -> int:
+    """``carbon inventory uncertainty``: Monte Carlo and Approach-1 uncertainty of an inventory; returns the exit code (0)."""
     from carbon.uncertainty import uncertainty_report
 
     res = _calc(a)

@@ -31,6 +31,7 @@ def _text(r) -> str:
 
 
 def cmd_product_calc(a) -> int:
+    """``carbon product calc``: footprint [kg CO2e per declared unit] of every product of a product file; returns the exit code (0)."""
     res = _calc(a)
     if a.json:
         print_json(res.to_dict())
@@ -41,6 +42,7 @@ def cmd_product_calc(a) -> int:
 
 
 def cmd_product_explain(a) -> int:
+    """``carbon product explain``: show how one process contributes to a product's footprint; returns the exit code (0)."""
     res = _calc(a)
     for r in res.results if a.product is None else [res[a.product]]:
         print(r.explain(a.process))
@@ -48,6 +50,7 @@ def cmd_product_explain(a) -> int:
 
 
 def cmd_product_template(a) -> int:
+    """``carbon product template``: write the product workbook with a worked example; returns the exit code (0)."""
     from carbon.formats.product.template import write_template
 
     out = write_template(a.output, lang=a.lang)
@@ -56,6 +59,7 @@ def cmd_product_template(a) -> int:
 
 
 def cmd_product_uncertainty(a) -> int:
+    """``carbon product uncertainty``: Monte Carlo of every product's footprint (factors shared); returns the exit code (0)."""
     from carbon.product.mc import monte_carlo
 
     res = _calc(a)
@@ -72,6 +76,7 @@ def cmd_product_uncertainty(a) -> int:
 
 
 def cmd_product_pact(a) -> int:
+    """``carbon product pact``: export a footprint as a PACT v2 ProductFootprint (JSON); returns the exit code (0)."""
     from carbon.formats.product.pact import to_pact
 
     res = _calc(a)

@@ -49,7 +49,8 @@ def _not_yet(kind: str):
     from carbon.errors import CarbonError
 
     what = {"diagnosis": "低碳化改善建議報告 (carbon.diagnosis)", "smart": "智慧化改善建議報告 (carbon.diagnosis)", "product": "產品碳足跡研究報告 (carbon.product)"}[kind]
-    raise CarbonError(f"the {kind} report is not available yet: {what} is not part of this version of carbon. Available: inventory, cbam.")
+    msg = f"the {kind} report is not available yet: {what} is not part of this version of carbon. Available: inventory, cbam."
+    raise CarbonError(msg)
 
 
 def _diagnosis(a, company: dict):
@@ -86,23 +87,28 @@ def _product(a, company: dict):
     res = calculate(read_product(a.input), gwp_set=a.gwp_set)
     names = [r.product.name for r in res.results]
     if a.product is None and len(names) > 1:
-        raise CarbonError(f"'{a.input}' has {len(names)} products ({', '.join(names)}); choose one with --product NAME.")
+        msg = f"'{a.input}' has {len(names)} products ({', '.join(names)}); choose one with --product NAME."
+        raise CarbonError(msg)
     r = res.results[0] if a.product is None else next((x for x in res.results if x.product.name == a.product), None)
     if r is None:
-        raise CarbonError(f"no product '{a.product}' in '{a.input}'; it has: {', '.join(names)}.")
+        msg = f"no product '{a.product}' in '{a.input}'; it has: {', '.join(names)}."
+        raise CarbonError(msg)
     return product_document(r, lang=a.lang, company=company, charts=not a.no_charts)
 
 
 def cmd_report(a) -> int:
+    """``carbon report``: write a report (Word .docx, PDF or Excel .xlsx) from a calculation's input; returns the exit code (0)."""
     from carbon.errors import CarbonError
     from carbon.reports import write
     from carbon.reports.company import read_company
 
     out = Path(a.output)
     if out.suffix.lower() not in (".docx", ".pdf", ".xlsx"):
-        raise CarbonError(f"output '{out.name}': the report format follows the suffix; use .docx, .pdf or .xlsx.")
+        msg = f"output '{out.name}': the report format follows the suffix; use .docx, .pdf or .xlsx."
+        raise CarbonError(msg)
     if not out.parent.is_dir():
-        raise CarbonError(f"output folder '{out.parent}' does not exist; create it first.")
+        msg = f"output folder '{out.parent}' does not exist; create it first."
+        raise CarbonError(msg)
     a.lang = a.lang or DEFAULT_LANG[a.kind]
     company = read_company(a.company)
     t0 = time.perf_counter()

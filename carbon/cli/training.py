@@ -10,6 +10,7 @@ from carbon.cli._common import print_json
 
 
 def cmd_cases(a) -> int:
+    """``carbon training cases``: list the bundled cases; returns the exit code (0)."""
     from carbon.training import CLASSES, list_cases
 
     cases = list_cases(a.class_id)
@@ -33,6 +34,7 @@ def _exercise(case_id: str, rounding: str):
 
 
 def cmd_exercise(a) -> int:
+    """``carbon training exercise``: print the questions of a case's exercise; returns the exit code (0)."""
     case, ex = _exercise(a.case, a.rounding)
     qs = [{"id": q.id, "question": q.label(a.lang), "unit": q.unit, "tolerance": q.tolerance} for q in ex.questions]
     if a.json:
@@ -45,6 +47,7 @@ def cmd_exercise(a) -> int:
 
 
 def cmd_grade(a) -> int:
+    """``carbon training grade``: grade answers (JSON: question id -> number) against a case; returns the exit code (0)."""
     from carbon.errors import InputError, Problem
     from carbon.training import grade
 

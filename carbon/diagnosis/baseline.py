@@ -8,8 +8,10 @@ computes the new fuel's factor with the inventory engine itself (same GWP set, s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -53,7 +55,7 @@ class SourceEnergy:
     factors: list[dict] = field(default_factory=list)
 
     def energy_per_unit(self, unit: str) -> float:
-        """Energy of one ``unit`` of this source's carrier (e.g. one L of diesel). [energy_unit per unit]"""
+        """Energy of one ``unit`` of this source's carrier (e.g. one L of diesel) [energy_unit per unit]."""
         if self.kind == "electricity":
             return multiplier(unit, "kWh")
         if self.energy_unit == "GJ" and self.heat_value is not None:
@@ -184,6 +186,6 @@ def fuel_factor_per_gj(factor_id: str, gwp_set: str, registry=None) -> tuple[flo
     rows = [
         {"gas": str(x.gas), "factor_id": str(x.factor_id), "factor_dataset": str(x.factor_dataset), "factor_edition": str(x.factor_edition),
          "factor_value": float(x.factor_value), "factor_unit": str(x.factor_unit), "gwp": float(x.gwp), "co2e_t": float(x.co2e_t)}
-        for x in rec.itertuples()
+        for x in cast("Iterator[Any]", rec.itertuples())  # pandas-stubs type the fields as any scalar
     ]  # fmt: skip
     return float(rec["co2e_t"].sum()), rows

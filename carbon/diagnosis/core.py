@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from carbon.diagnosis.baseline import Baseline, baseline_from_inventory
 from carbon.diagnosis.files import DiagnosisInput
@@ -26,15 +27,17 @@ def prices_per_energy(prices: list[dict], baseline: Baseline, origin: str | None
     InputError
         Unknown sources, bad amounts, units that do not fit the source (all together).
     """
-    out, problems = {}, []
+    out: dict[str, tuple[float, str]] = {}
+    problems: list[Problem] = []
     for i, p in enumerate(prices):
-        where = {"file": origin, "column": "prices", "hint": "Write {source_id: S08, ntd: 4.2, per: kWh}."}
+        where: dict[str, Any] = {"file": origin, "column": "prices", "hint": "Write {source_id: S08, ntd: 4.2, per: kWh}."}
         sid = str(p.get("source_id", ""))
         if sid not in baseline.sources:
             problems.append(Problem(f"price {i + 1}: no counted source '{sid}' in the inventory.", **where))
             continue
         try:
-            ntd = float(p.get("ntd"))
+            given: Any = p.get("ntd")  # None or text fail here and are reported below
+            ntd = float(given)
             per = str(p.get("per", "")).strip()
             e = baseline.sources[sid].energy_per_unit(per)
         except (TypeError, ValueError) as err:
@@ -130,7 +133,7 @@ class Diagnosis:
         before, after = self.fee_total()
         sites = f" (summed over {len(self.fee_sites)} sites)" if len(self.fee_sites) > 1 else ""
         L.append(f"Carbon fee now: NT${before:,} on {self.fee_basis.emissions_t:,.3f} t (direct + electricity){sites}")
-        if after is not None:
+        if after is not None and self.portfolio is not None:  # both or neither (diagnose)
             L.append(f"Carbon fee after the measures: NT${after:,} on {self.fee_basis.emissions_t - self.portfolio.fee_relevant_avoided_t:,.3f} t{sites}")
         if self.smart:
             L.append(f"Smart manufacturing: stage {self.smart['stage']} {self.smart['stage_name']}; next {self.smart['next_stage_name']}: {', '.join(self.smart['recommended_courses'])}")
@@ -141,8 +144,8 @@ class Diagnosis:
         if f.get("budget_check"):
             b = f["budget_check"]
             L.append(f"Subsidy ({b['track']}): requested NT${b['requested_subsidy_ntd']:,}, largest compliant NT${b['max_subsidy_ntd']:,}, compliant {b['compliant']}")
-        for a in self.assumptions:
-            L.append(f"assumption: {a}")
+        for note in self.assumptions:
+            L.append(f"assumption: {note}")
         return "\n".join(L)
 
 
@@ -154,7 +157,8 @@ def _financing(d: DiagnosisInput) -> dict:
     if "sme" in comp:
         out["diagnosis_fee"] = subsidy.diagnosis_fee(bool(comp["sme"]))
     if d.budget is not None:
-        out["budget_check"] = subsidy.check_budget(d.budget, str(comp.get("track", "10plus"))).to_dict()
+        budget = cast(subsidy.Budget, d.budget)  # read_diagnosis turned the file's budget into a Budget
+        out["budget_check"] = subsidy.check_budget(budget, str(comp.get("track", "10plus"))).to_dict()
     if d.eligibility is not None:
         out["eligibility"] = subsidy.check_eligibility(d.eligibility, str(comp.get("track", "10plus")))
     if d.loan is not None:

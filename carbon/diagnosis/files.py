@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from carbon.errors import InputError, Problem
 from carbon.schema import is_true
@@ -65,7 +66,7 @@ def _measures(items: list, origin: str, sheet: str | None = None, first_row: int
 
     out, problems = [], []
     for i, spec in enumerate(items):
-        where = {"file": origin, "sheet": sheet, "row": None if first_row is None else first_row + i}
+        where: dict[str, Any] = {"file": origin, "sheet": sheet, "row": None if first_row is None else first_row + i}
         if not isinstance(spec, dict):
             problems.append(Problem(f"measure {i + 1} is not a mapping of inputs.", column="measures", **where))
             continue

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from carbon.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from carbon.diagnosis.baseline import Baseline
 
 __all__ = ["MEASURES", "Context", "Measure", "MeasureResult", "Saving", "crf", "evaluate", "make_measure"]
 
@@ -56,7 +59,7 @@ class Context:
     ``prices`` maps a source id to (NT$ per energy unit of that source, text of the tariff as given).
     """
 
-    baseline: object
+    baseline: Baseline
     prices: dict[str, tuple[float, str]] = field(default_factory=dict)
     discount_rate: float = 0.05
     discount_rate_default: bool = True
@@ -162,7 +165,7 @@ class Measure:
     kind: ClassVar[str] = ""
     title: ClassVar[str] = ""
     carrier: ClassVar[str] = "electricity"
-    DEFAULTS: ClassVar[dict[str, tuple[float, str, str]]] = {}
+    DEFAULTS: ClassVar[dict[str, tuple[Any, str, str]]] = {}  # (value, unit, label); the value is mostly a number
     LIFE: ClassVar[tuple[float, str]] = (10.0, "assumption: a typical service life; replace with the equipment's")
     ASSUMPTIONS: ClassVar[tuple[str, ...]] = ()
     REFERENCES: ClassVar[tuple[str, ...]] = ()
@@ -171,8 +174,11 @@ class Measure:
         self._used: dict[str, str] = {}
 
     # -- inputs ------------------------------------------------------------------------
-    def p(self, name: str) -> float:
-        """An input: the value given, or the labelled default (recorded as used)."""
+    def p(self, name: str) -> Any:
+        """An input: the value given, or the labelled default (recorded as used).
+
+        Mostly a number; a few inputs are lists (compressors, flow profile) or text.
+        """
         v = getattr(self, name, None)
         if v is not None:
             return v
@@ -198,7 +204,7 @@ class Measure:
 
     # -- physics --------------------------------------------------------------------------
     def own_load(self, src) -> float | None:
-        """Annual energy of the equipment from nameplate inputs, where the measure has them. [kWh or GJ]"""
+        """Annual energy of the equipment from nameplate inputs, where the measure has them [kWh or GJ]."""
         return None
 
     def fraction(self, src) -> tuple[float, list[str]]:
@@ -206,7 +212,7 @@ class Measure:
         raise NotImplementedError
 
     def saving(self, load_now: float, src, ctx: Context) -> Saving:
-        """Energy saved out of what is left (``load_now``) of the system. [kWh or GJ]"""
+        """Energy saved out of what is left (``load_now``) of the system [kWh or GJ]."""
         f, lines = self.fraction(src)
         if not 0 <= f <= 1:
             msg = f"measure {self.id}: the computed saving share {f:.4f} is outside 0–1; check the inputs."
@@ -429,7 +435,7 @@ class CompressorSequencing(Measure):
         return before, after, lines
 
     def own_load(self, src):
-        """Compressor energy before = P_before × hours. [kWh]"""
+        """Compressor energy before = P_before × hours [kWh]."""
         if self.hours is None:
             return None
         return self.powers()[0] * self.hours
@@ -487,7 +493,7 @@ class PumpFanVSD(Measure):
     REFERENCES: ClassVar = ("Europump & Hydraulic Institute, Variable Speed Pumping (2004)", "affinity laws")
 
     def own_load(self, src):
-        """Motor kW × hours × Σ t·p_throttle. [kWh]"""
+        """Motor kW × hours × Σ t·p_throttle [kWh]."""
         if self.motor_kw is None or self.hours is None:
             return None
         return self.motor_kw * self.hours * self._throttle()[0]
@@ -548,7 +554,7 @@ class EfficientMotor(Measure):
     REFERENCES: ClassVar = ("IEC 60034-30-1:2014 efficiency classes",)
 
     def own_load(self, src):
-        """kW × load share × hours × count ÷ η_before. [kWh]"""
+        """Motor energy before: kW × load share × hours × count ÷ η_before [kWh]."""
         if self.motor_kw is None or self.hours is None:
             return None
         return self.motor_kw * self.p("load_share") * self.hours * self.p("count") / self.p("eff_before")
@@ -587,7 +593,7 @@ class LEDLighting(Measure):
     REFERENCES: ClassVar = ("power × time of the luminaires",)
 
     def own_load(self, src):
-        """count × W_before × hours ÷ 1000. [kWh]"""
+        """Lighting energy before: count × W_before × hours ÷ 1000 [kWh]."""
         if self.count is None or self.hours is None:
             return None
         return self.count * self.p("watts_before") * self.hours / 1000.0
@@ -624,7 +630,7 @@ class ChillerReplacement(Measure):
     REFERENCES: ClassVar = ("COP = cooling output ÷ electric input",)
 
     def own_load(self, src):
-        """cooling ÷ COP_before. [kWh]"""
+        """Chiller energy before: cooling ÷ COP_before [kWh]."""
         return None if self.cooling_kwh is None else self.cooling_kwh / self.p("cop_before")
 
     def fraction(self, src):
@@ -677,7 +683,7 @@ class _HeatMeasure(Measure):
         raise NotImplementedError
 
     def saving(self, load_now, src, ctx):
-        """Fuel saved = heat ÷ boiler efficiency, capped by what is left. [GJ]"""
+        """Fuel saved = heat ÷ boiler efficiency, capped by what is left [GJ]."""
         q, lines = self.heat_gj()
         eta = self.p("boiler_efficiency")
         fuel = q / eta
@@ -717,7 +723,7 @@ class CondensateRecovery(_HeatMeasure):
     REFERENCES: ClassVar = ("U.S. DOE Steam System Sourcebook (2012), 'Return Condensate to the Boiler'",)
 
     def heat_gj(self):
-        """m × cp × ΔT × hours. [GJ/yr]"""
+        """Heat recovered: m × cp × ΔT × hours [GJ/yr]."""
         m, t1, t0, h = self.p("condensate_t_per_h"), self.p("condensate_temp_c"), self.p("makeup_temp_c"), self.p("hours")
         q = m * 1000 * CP_WATER_KJ_PER_KG_K * (t1 - t0) * h / 1e6
         return q, [f"heat = {m:g} t/h × 1000 kg/t × {CP_WATER_KJ_PER_KG_K} kJ/(kg·K) × ({t1:g} − {t0:g}) K × {h:,.0f} h ÷ 10⁶ = {q:,.2f} GJ/yr"]
@@ -758,7 +764,7 @@ class HeatRecovery(_HeatMeasure):
     REFERENCES: ClassVar = ("ε-NTU method (Incropera et al., ch. 11)",)
 
     def heat_gj(self):
-        """ρ V cp ε ΔT × hours. [GJ/yr]"""
+        """Heat recovered: ρ V cp ε ΔT × hours [GJ/yr]."""
         v, th, tc, h, e = self.p("flow_m3_per_h"), self.p("hot_temp_c"), self.p("cold_temp_c"), self.p("hours"), self.p("effectiveness")
         q = v * RHO_WATER_KG_PER_M3 * CP_WATER_KJ_PER_KG_K * e * (th - tc) * h / 1e6
         return q, [f"heat = {v:g} m³/h × {RHO_WATER_KG_PER_M3:g} kg/m³ × {CP_WATER_KJ_PER_KG_K} kJ/(kg·K) × ε {e:g} × ({th:g} − {tc:g}) K × {h:,.0f} h ÷ 10⁶ = {q:,.2f} GJ/yr"]
@@ -789,7 +795,7 @@ class WasteHeatRecovery(_HeatMeasure):
     REFERENCES: ClassVar = ("U.S. DOE Steam System Sourcebook (2012), feedwater economizers",)
 
     def heat_gj(self):
-        """kW × hours × 0.0036 GJ/kWh. [GJ/yr]"""
+        """Heat recovered: kW × hours × 0.0036 GJ/kWh [GJ/yr]."""
         kw, h = self.p("recovered_kw"), self.p("hours")
         q = kw * h * 0.0036
         return q, [f"heat = {kw:g} kW × {h:,.0f} h × 0.0036 GJ/kWh = {q:,.2f} GJ/yr"]
@@ -905,7 +911,7 @@ class RooftopPV(Measure):
     REFERENCES: ClassVar = ("IEC 61724-1:2021 final yield",)
 
     def saving(self, load_now, src, ctx):
-        """kWp × yield × self-consumption, capped. [kWh]"""
+        """Electricity saved: kWp × yield × self-consumption, capped [kWh]."""
         k, y, s = self.p("kwp"), self.p("yield_kwh_per_kwp"), self.p("self_consumption_share")
         gen = k * y * s
         saved = min(gen, load_now)

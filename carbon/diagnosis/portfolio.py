@@ -32,7 +32,7 @@ def _key(m: Measure) -> tuple[str, str]:
 
 
 def system_loads(measures: list[Measure], baseline) -> dict[tuple[str, str], float]:
-    """Annual energy of each (source, system) named by the measures. [kWh or GJ]
+    """Annual energy of each (source, system) named by the measures [kWh or GJ].
 
     A system's energy is given by the first measure naming it that has a ``load`` (or nameplate
     inputs); a measure with neither and no system acts on its whole source.
@@ -116,7 +116,7 @@ class PortfolioResult:
 
     @property
     def overlap(self) -> list[dict]:
-        """Per measure: avoided alone − avoided in the portfolio (the part already taken by earlier ones). [t CO2e]"""
+        """Per measure: avoided alone − avoided in the portfolio (the part already taken by earlier ones) [t CO2e]."""
         return [
             {"id": a.id, "alone_t": a.avoided_t, "in_portfolio_t": s.avoided_t, "overlap_t": a.avoided_t - s.avoided_t}
             for a, s in zip(self.alone, self.steps, strict=True)
@@ -204,7 +204,12 @@ def macc(measures: list[Measure], ctx: Context) -> MaccResult:
     loads = system_loads(measures, ctx.baseline)
     alone = {m.id: standalone(m, ctx, loads) for m in measures}
     big = float("inf")
-    order = sorted(measures, key=lambda m: (alone[m.id].abatement_cost_ntd_per_t if alone[m.id].abatement_cost_ntd_per_t is not None else big))
+
+    def cost(m: Measure) -> float:
+        c = alone[m.id].abatement_cost_ntd_per_t
+        return c if c is not None else big
+
+    order = sorted(measures, key=cost)
     pf = apply_portfolio(order, ctx)
     points, excluded, x = [], [], 0.0
     for s in pf.steps:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from carbon.errors import InputError, Problem
 
@@ -128,7 +129,7 @@ class BudgetLine:
 
     @property
     def company_ntd(self) -> int:
-        """The company-funded part. [TWD]"""
+        """The company-funded part [TWD]."""
         return self.total_ntd - self.subsidy_ntd
 
 
@@ -154,7 +155,7 @@ class Budget:
         lines = []
         for i, it in enumerate(items):
             row = None if first_row is None else first_row + i
-            where = {"file": origin, "sheet": sheet, "row": row}
+            where: dict[str, Any] = {"file": origin, "sheet": sheet, "row": row}
             pre = "" if row is not None else f"item {i + 1}: "
             key = str(it.get("item", "")).strip()
             key = _ITEM_BY_NAME.get(key, key)
@@ -182,20 +183,20 @@ class Budget:
 
     @property
     def total_ntd(self) -> int:
-        """Total budget: sum of all items' totals. [TWD]"""
+        """Total budget: sum of all items' totals [TWD]."""
         return sum(x.total_ntd for x in self.lines)
 
     @property
     def subsidy_ntd(self) -> int:
-        """Requested subsidy: sum of all items' subsidies. [TWD]"""
+        """Requested subsidy: sum of all items' subsidies [TWD]."""
         return sum(x.subsidy_ntd for x in self.lines)
 
     def item_total(self, item: str) -> int:
-        """Total of all lines of one item. [TWD]"""
+        """Total of all lines of one item [TWD]."""
         return sum(x.total_ntd for x in self.lines if x.item == item)
 
     def item_subsidy(self, item: str) -> int:
-        """Subsidy of all lines of one item. [TWD]"""
+        """Subsidy of all lines of one item [TWD]."""
         return sum(x.subsidy_ntd for x in self.lines if x.item == item)
 
 
@@ -349,20 +350,21 @@ def payment_schedule(track: str, subsidy_ntd: int, bond: str = "none") -> list[d
         raise InputError([Problem(msg, column="bond", hint="Use none, 20pct (bond of 20 % of the subsidy) or full.")])
     s = int(subsidy_ntd)
     half = s // 2
+    plans: dict[str, list[tuple[str, float | None, int | None]]]  # bond -> (when, share, amount [NT$])
     if track == "10plus":
-        plan = {
+        plans = {
             "none": [("mid-term review 期中", 0.5, half), ("final acceptance 期末", 0.5, s - half)],
             "20pct": [("at signing 簽約", 0.5, half), ("final acceptance 期末", 0.5, s - half)],
             "full": [("at signing 簽約", 1.0, s)],
-        }[bond]
+        }
     else:
         first = s * 20 // 100
-        plan = {
+        plans = {
             "none": [("by progress 依計畫執行進度", None, None)],
             "20pct": [("at signing 簽約", 0.2, first), ("then according to the bond 其餘依履約保證", None, s - first)],
             "full": [("at signing 簽約", 1.0, s)],
-        }[bond]
-    return [{"when": w, "share": sh, "amount_ntd": a} for w, sh, a in plan]
+        }
+    return [{"when": w, "share": sh, "amount_ntd": a} for w, sh, a in plans[bond]]
 
 
 def domestic_priority(domestic_equipment_ntd: float, equipment_purchases_ntd: float) -> dict:
@@ -527,7 +529,7 @@ def read_budget(path: str | Path, *, bond: str = "none") -> Budget:
         import pandas as pd
 
         df = pd.read_csv(p, dtype=object) if suffix == ".csv" else pd.read_excel(p, sheet_name=0, dtype=object, engine="calamine")
-        sheet = None if suffix == ".csv" else pd.ExcelFile(p, engine="calamine").sheet_names[0]
+        sheet = None if suffix == ".csv" else str(pd.ExcelFile(p, engine="calamine").sheet_names[0])
         df.columns = [str(c).strip() for c in df.columns]
         missing = [c for c in ("item", "total_ntd", "subsidy_ntd") if c not in df.columns]
         if missing:
@@ -536,7 +538,7 @@ def read_budget(path: str | Path, *, bond: str = "none") -> Budget:
         items, first_row = df.to_dict(orient="records"), 2
     else:
         raise InputError([Problem(f"'{p.suffix}' is not a budget format.", file=str(p), hint="Use .yaml, .json, .xlsx or .csv.")])
-    kw = {"bond": str(extra.get("bond", bond))}
+    kw: dict[str, Any] = {"bond": str(extra.get("bond", bond))}
     if extra.get("domestic_equipment_ntd") is not None:
         kw["domestic_equipment_ntd"] = int(extra["domestic_equipment_ntd"])
     return Budget.from_items(items, origin=str(p), sheet=sheet, first_row=first_row, **kw)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import tomllib
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -109,8 +110,9 @@ class FactorRegistry:
         self.table = table.reset_index(drop=True)
         self.meta = meta
         self.directory = directory
+        # group keys are typed Hashable; factor_id is read as text (object dtype, NaN groups dropped)
         self._by_id: dict[str, np.ndarray] = {
-            k: np.asarray(v) for k, v in self.table.groupby("factor_id", sort=False).indices.items()
+            cast(str, k): np.asarray(v) for k, v in self.table.groupby("factor_id", sort=False).indices.items()
         }
         self._search_index: SearchIndex | None = None
         self._hv_cache: dict[str, tuple[float, str, str] | None] = {}

@@ -710,7 +710,6 @@ def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     lang : {"zh-TW", "en"}
         Language of sheet names and headers (both are read back).
     """
-
     if lang not in ("zh-TW", "en"):
         msg = f"lang must be 'zh-TW' or 'en', not '{lang}'."
         raise ValueError(msg)

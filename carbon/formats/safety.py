@@ -94,11 +94,11 @@ class _Extent:
             self.rows = max(self.rows, max(map(int, set(digits))))
             self.cols = max(self.cols, max(_col_number(c) for c in set(letters)))
         for m in _DIM_RE.finditer(body):  # the declared extent (dimension, merged cells …) counts too
-            for letters, digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
-                if letters:
-                    self.cols = max(self.cols, _col_number(letters))
-                if digits:
-                    self.rows = max(self.rows, int(digits))
+            for col_letters, row_digits in ((m.group(1), m.group(2)), (m.group(3), m.group(4))):
+                if col_letters:
+                    self.cols = max(self.cols, _col_number(col_letters))
+                if row_digits:
+                    self.rows = max(self.rows, int(row_digits))
 
     def finish(self) -> None:
         self.feed(b"")
@@ -303,14 +303,14 @@ def check_csv(path: str | Path, name: str | None = None) -> None:
 
 
 def neutralise(value: object) -> object:
-    """Make one cell safe to open in a spreadsheet program.
+    r"""Make one cell safe to open in a spreadsheet program.
 
     Text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading
     apostrophe (``'=1+1``), so Excel and LibreOffice show it as text instead of running it as
     a formula.  Numbers, and text that is exactly a number (``-12.5``), are returned unchanged.
 
-    >>> neutralise("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("=HYPERLINK(\"http://x\")")
+    '\'=HYPERLINK("http://x")'
     >>> neutralise("-12.5"), neutralise(3.0), neutralise("鍋爐")
     ('-12.5', 3.0, '鍋爐')
     """

@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,8 @@ class _LazyCells(Mapping[str, Cell]):
     """Coordinate -> :class:`Cell`, parsing each cell's XML only when it is looked at."""
 
     def __init__(self, book: Book, raw: dict[str, tuple[int, str]]) -> None:
-        self._book, self._raw, self._done = book, raw, {}
+        self._book, self._raw = book, raw
+        self._done: dict[str, Cell] = {}
 
     def style(self, coord: str) -> int | None:
         item = self._raw.get(coord)
@@ -182,12 +183,13 @@ class Book:
         v = c.find("v")
         if v is None or v.text is None:
             return Cell("", None, s)
-        kinds = {"s": lambda x: self.strings[int(x)], "str": str, "b": lambda x: x in ("1", "true"), "e": str}
+        kinds: dict[str, Callable[[str], Any]] = {"s": lambda x: self.strings[int(x)], "str": str, "b": lambda x: x in ("1", "true"), "e": str}
         if t in kinds:
             return Cell({"str": "s"}.get(t, t), kinds[t](v.text), s)
         x = float(v.text)
         if not math.isfinite(x):
-            raise ValueError(f"not a finite number: {v.text!r}")
+            msg = f"not a finite number: {v.text!r}"
+            raise ValueError(msg)
         return Cell("n", x, s)
 
     def unlocked(self, sheet: str, coord: str) -> bool:

@@ -118,7 +118,7 @@ def significance(sources: pd.DataFrame, criteria: dict) -> pd.DataFrame:
     indirect = sources[sources["iso_category"].astype(str).str[0].isin(list("3456"))]
     n = len(indirect)
     score = np.zeros(n)
-    parts = [[] for _ in range(n)]
+    parts: list[list[str]] = [[] for _ in range(n)]
     for name, w in weights.items():
         col = f"sig_{name}"
         v = pd.to_numeric(indirect[col], errors="coerce").to_numpy(dtype=float) if col in indirect else np.full(n, np.nan)

@@ -1,5 +1,6 @@
-"""Functions over an :class:`~carbon.inventory.model.InventoryResult`: totals, scope 2 both
-ways, the JSON form, exclusions and the working of one source.
+"""Functions over an :class:`~carbon.inventory.model.InventoryResult`.
+
+Totals, scope 2 both ways, the JSON form, exclusions and the working of one source.
 
 Everything here is vectorised over the records (group-bys and array look-ups): the JSON
 of 100,000 sources is assembled in about a second (``bench/inventory_json.py``).
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -186,7 +187,7 @@ def exclusions(res: InventoryResult) -> list[dict]:
     ids = s["source_id"].astype(str).to_numpy()
     cats = s["iso_category"].to_numpy(dtype=object) if "iso_category" in s else np.full(len(s), None, dtype=object)
     reasons = s["exclusion_reason"].to_numpy(dtype=object) if "exclusion_reason" in s else np.full(len(s), None, dtype=object)
-    first = {}
+    first: dict[str, int] = {}
     for k, i in enumerate(ids.tolist()):
         first.setdefault(i, k)
     sig = res.significance.set_index("source_id")["reason"].to_dict() if len(res.significance) else {}
@@ -235,16 +236,16 @@ def _source_entries(res: InventoryResult) -> list[dict]:
     co2e = rec["co2e_t"].to_numpy(dtype=float)
     tco2e = np.bincount(codes, weights=np.where(bio, 0.0, co2e), minlength=len(cats))
     first = order[starts]
-    scope = rec["scope"].astype(object).to_numpy()[first]
-    scope = [int(x) if pd.notna(x) else None for x in scope] if len(scope) < 1000 else _int_or_none(scope)
+    scope_raw = rec["scope"].astype(object).to_numpy()[first]
+    scope = [int(x) if pd.notna(x) else None for x in scope_raw] if len(scope_raw) < 1000 else _int_or_none(scope_raw)
     sub = rec["iso_subcategory"].astype(str).to_numpy()[first].tolist()
     gas, mass, gwp = (rec[c].astype(str).to_numpy()[order].tolist() if c == "gas" else rec[c].to_numpy(dtype=float)[order].tolist() for c in ("gas", "mass_t", "gwp"))
     co2e_l, bio_l = co2e[order].tolist(), bio[order].tolist()
     # the distinct (factor, dataset, edition) of each source, in record order, found vectorised
     fkey = np.zeros(len(codes), dtype=np.int64)
-    for c in ("factor_id", "factor_dataset", "factor_edition"):
-        k = rec[c].cat.codes.to_numpy().astype(np.int64) + 1
-        fkey = fkey * (int(k.max(initial=0)) + 1) + k
+    for col in ("factor_id", "factor_dataset", "factor_edition"):
+        fcode = rec[col].cat.codes.to_numpy().astype(np.int64) + 1
+        fkey = fkey * (int(fcode.max(initial=0)) + 1) + fcode
     first_fac = ~pd.DataFrame({"s": sc, "k": fkey[order]}).duplicated().to_numpy()
     fac_pos = np.flatnonzero(first_fac)
     fac_l = list(zip(*(rec[c].astype(str).to_numpy()[order][fac_pos].tolist() for c in ("factor_id", "factor_dataset", "factor_edition")), strict=True))
@@ -252,7 +253,7 @@ def _source_entries(res: InventoryResult) -> list[dict]:
     fac_end = np.searchsorted(fac_pos, ends).tolist()
     names, excluded = _names(res), set(res.excluded_sources)
     rounded = [res._round(v) for v in tco2e.tolist()] if res.rounding == "moenv" else tco2e.tolist()
-    entries = {}
+    entries: dict[int, dict[str, Any]] = {}
     with _no_cyclic_gc():  # many small acyclic dicts: the cyclic collector would rescan them again and again
         for k, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
             c = int(sc[a])

@@ -20,6 +20,7 @@ ISO 14067:2018 §6.4.6 (allocation: subdivision, then physical relationships, th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def _custom_registry(system: ProductSystem, registry: FactorRegistry, problems: 
     extra = {}
     rows = []
     for _, r in f.iterrows():
-        where = {"file": system.file, "sheet": "factors", "row": int(r["_row"])}
+        where: dict[str, Any] = {"file": system.file, "sheet": "factors", "row": int(r["_row"])}
         fid = str(r["factor_id"])
         if fid in registry:
             problems.append(Problem(f"custom factor id '{fid}' is already a library factor.", **where, column="factor_id", hint="Give it another id, e.g. 'custom/…' or 'supplier/…'."))
@@ -126,7 +127,7 @@ def _shares(system: ProductSystem, outputs: dict[str, list[dict]], problems: lis
             continue
         rows = alloc[alloc["process"] == proc]
         names = [o["product"] for o in outs]
-        where = {"file": system.file, "sheet": "allocation"}
+        where: dict[str, Any] = {"file": system.file, "sheet": "allocation"}
         if not len(rows):
             problems.append(Problem(f"process '{proc}' has co-products ({', '.join(names[1:])}) but no allocation row.", **where, column="process",
                                     hint="Add a row to 'allocation' with method mass, economic, physical, shares or cut-off (ISO 14067 §6.4.6: avoid by subdivision first, then physical relationships, then other)."))
@@ -377,8 +378,10 @@ def compile_system(system: ProductSystem, *, gwp_set: str | None = None, registr
     reg, extra = _custom_registry(system, registry or load_registry(), problems)
     outs = _outputs(system, problems)
     shares = _shares(system, outs, problems)
-    cols, cols_of, product_col = [], {}, {}
-    stage_of = {}
+    cols: list[dict[str, Any]] = []  # one column per (process, output product)
+    cols_of: dict[str, list[tuple[int, float]]] = {}  # process -> (column, allocation share)
+    product_col: dict[str, int] = {}
+    stage_of: dict[str, str] = {}
     allowed = {s for p in system.products for s in BOUNDARIES[p.boundary]}
     for _, r in system.processes.iterrows():
         name = str(r["process"])
@@ -401,16 +404,17 @@ def compile_system(system: ProductSystem, *, gwp_set: str | None = None, registr
     for _, r in system.transport.iterrows():
         _transport(ctx, r)
     if factory_entries is not None:
-        for r in factory_entries.itertuples(index=False):
-            if r.process not in cols_of:
-                problems.append(Problem(f"factory allocation names process '{r.process}', which is not in 'processes'.", file=system.file, sheet="factory", column="process", hint=did_you_mean(str(r.process), cols_of)))
+        fe: Any  # a factory record (itertuples fields)
+        for fe in factory_entries.itertuples(index=False):
+            if fe.process not in cols_of:
+                problems.append(Problem(f"factory allocation names process '{fe.process}', which is not in 'processes'.", file=system.file, sheet="factory", column="process", hint=did_you_mean(str(fe.process), cols_of)))
                 continue
-            f = _RecFactor(r.factor_id, r.dataset, r.edition)
+            f = _RecFactor(fe.factor_id, fe.dataset, fe.edition)
             before = len(ctx.entries)
-            _gas_entries(ctx, r.process, stage_of[r.process], "factory", r.label, [(r.gas, r.kg)], f, True, 0.0, {"file": system.file, "sheet": "factory"})
+            _gas_entries(ctx, fe.process, stage_of[fe.process], "factory", fe.label, [(fe.gas, fe.kg)], f, True, 0.0, {"file": system.file, "sheet": "factory"})
             for e in ctx.entries[before:]:
                 e["factor_sigma"] = 0.0
-                e["gwp"], e["co2e"] = r.gwp, e["kg"] * r.gwp
+                e["gwp"], e["co2e"] = fe.gwp, e["kg"] * fe.gwp
     for p in system.products:
         if p.reference_process not in product_col:
             problems.append(Problem(f"reference_process '{p.reference_process}' of product '{p.name}' is not a process or co-product.", **p.place("reference_process"), hint=did_you_mean(p.reference_process, product_col)))

@@ -14,8 +14,10 @@ separately, biogenic included in the CFP), §6.3.4.3 and §6.3.6 (cut-off criter
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -59,6 +61,7 @@ class ProductResult:
 
     @cached_property
     def contributions(self) -> pd.DataFrame:
+        """``compiled.entries`` with ``runs``, ``kgco2e`` [kg CO2e per declared unit] and ``kg_gas`` [kg gas per declared unit]."""
         e = self.compiled.entries.copy()
         runs = self.s[e["col"].to_numpy(int)]
         e["runs"] = runs
@@ -98,7 +101,7 @@ class ProductResult:
         tot = self.total_kgco2e
         by = self.contributions.groupby(["process", "input"], sort=False)["kgco2e"].sum()
         small = [{"process": p, "input": i, "kgco2e": float(v), "share": float(v / tot) if tot else 0.0}
-                 for (p, i), v in by.items() if tot and abs(v / tot) < thr]
+                 for (p, i), v in cast("Iterator[tuple[tuple[str, str], float]]", by.items()) if tot and abs(v / tot) < thr]  # keys: (process, input)
         return {"covered_share": covered, "threshold": thr, "excluded": [dict(x) for x in c.cutoff],
                 "below_threshold": small, "rule": CUTOFF_RULE}
 
@@ -120,7 +123,7 @@ class ProductResult:
         by = self.contributions.groupby(["process", "input"], sort=False)["kgco2e"].sum().sort_values(ascending=False, key=abs)
         tot = by.abs().sum()
         out, cum = [], 0.0
-        for (p, i), v in by.items():
+        for (p, i), v in cast("Iterator[tuple[tuple[str, str], float]]", by.items()):  # keys: (process, input)
             cum += abs(v) / tot if tot else 0.0
             out.append({"process": p, "input": i, "kgco2e": float(v), "share": float(v / tot) if tot else 0.0, "cumulative_share": float(cum)})
             if cum >= share:
@@ -132,6 +135,7 @@ class ProductResult:
         c = self.contributions.dropna(subset=["factor_id"]).drop_duplicates("factor_id")
         reg = self.compiled.registry
         out = []
+        r: Any  # a contribution row (itertuples fields)
         for r in c.itertuples():
             d = {"id": r.factor_id, "dataset": r.dataset, "edition": r.edition}
             if r.factor_id in reg:
@@ -158,7 +162,7 @@ class ProductResult:
         def node(j: int, q: float, depth: int) -> dict:
             runs = q / diag[j]
             total = float(self.h[j] * q)
-            d = {"process": cols.at[j, "process"], "product": cols.at[j, "product"], "amount": float(q), "unit": cols.at[j, "unit"],
+            d: dict[str, Any] = {"process": cols.at[j, "process"], "product": cols.at[j, "product"], "amount": float(q), "unit": cols.at[j, "unit"],
                  "total_kgco2e": total, "direct_kgco2e": float(c[j] * runs)}
             if depth >= max_depth:
                 return d
@@ -221,9 +225,10 @@ class ProductResult:
             raise InputError([Problem(f"no process '{process}'.", hint=did_you_mean(process, cols["process"].unique()))])
         lines = [f"{process} (stage {mine['stage'].iloc[0]}) for {p_text(self.product)}:"]
         for j, r in mine.iterrows():
-            runs = self.s[j]
+            runs = self.s[cast(int, j)]  # the column table has a RangeIndex
             lines.append(f"  output {r['product']}: {r['amount']:g} {r['unit']} per run × {runs:.6g} runs; allocation share {r['share']:.4g}")
         e = c[(c["process"] == process) & (c["runs"] != 0)]
+        x: Any  # a contribution row (itertuples fields)
         for x in e.itertuples():
             if isinstance(x.factor_value, float) and np.isfinite(x.factor_value):
                 how = f"{x.activity:.6g} {x.activity_unit} × {x.factor_value:g} {x.factor_unit} [{x.factor_id}, {x.dataset} {x.edition}]"
@@ -238,7 +243,9 @@ class ProductResult:
             for i, a in zip(col.row, col.data, strict=True):
                 if i != j and a < 0 and self.s[j] != 0:
                     q = -a * self.s[j]
-                    lines.append(f"  input {cols.at[i, 'product']}: {q:.6g} {cols.at[i, 'unit']} × {self.h[i]:.6g} kg CO2e/{cols.at[i, 'unit']} (upstream, solved exactly) = {q * self.h[i]:.6g} kg CO2e")
+                    product: Any = cols.at[i, "product"]  # text cells of the column table
+                    unit: Any = cols.at[i, "unit"]
+                    lines.append(f"  input {product}: {q:.6g} {unit} × {self.h[i]:.6g} kg CO2e/{unit} (upstream, solved exactly) = {q * self.h[i]:.6g} kg CO2e")
         tot = float(e["kgco2e"].sum())
         lines.append(f"  direct total of {process}: {tot:.6g} kg CO2e of {self.total_kgco2e:.6g} kg CO2e ({tot / self.total_kgco2e:.1%})" if self.total_kgco2e else f"  direct total: {tot:.6g} kg CO2e")
         return "\n".join(lines)

@@ -88,7 +88,8 @@ class Solver:
         self.names = names or [str(i) for i in range(self.A.shape[0])]
         n = self.A.shape[0]
         if self.A.shape != (n, n):
-            raise CalculationError(f"technosphere matrix must be square, got {self.A.shape}.")
+            msg = f"technosphere matrix must be square, got {self.A.shape}."
+            raise CalculationError(msg)
         reasons = explain_unsolvable(self.A, self.names) if n <= 5000 else []
         if reasons:
             raise CalculationError("The product system cannot be solved: " + " ".join(reasons))

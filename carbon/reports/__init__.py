@@ -30,4 +30,5 @@ def write(doc: Document, path):
         from carbon.reports.excel import write_xlsx
 
         return write_xlsx(doc, p)
-    raise CarbonError(f"cannot write a report as '{p.name}': use a .docx, .pdf or .xlsx file name.")
+    msg = f"cannot write a report as '{p.name}': use a .docx, .pdf or .xlsx file name."
+    raise CarbonError(msg)

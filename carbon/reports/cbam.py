@@ -60,7 +60,7 @@ def _emissions(doc: Document, result, lang: str) -> None:
 
 
 def _methods(doc: Document, inp, result, lang: str) -> None:
-    co2e = {}
+    co2e: dict[str, float] = {}
     for r in result.source_rows:
         co2e[r.get("source_name")] = co2e.get(r.get("source_name"), 0.0) + float(r.get("co2e_t") or 0.0)
     rows = []

@@ -256,7 +256,8 @@ def smart_document(result, dg, *, lang: str = "zh-TW", company: dict | None = No
 
     sm = dg.smart
     if not sm:
-        raise CarbonError("the diagnosis has no smart-manufacturing assessment: add a 'smart:' section (yes/no answers) to the diagnosis file.")
+        msg = "the diagnosis has no smart-manufacturing assessment: add a 'smart:' section (yes/no answers) to the diagnosis file."
+        raise CarbonError(msg)
     company = company or {}
     doc = Document("smart", lang, t("sm.title", lang), subtitle=f"{company.get('name') or dg.organisation} — {t('year_label', lang, year=dg.reporting_year)}",
                    chapter_breaks=False)

@@ -1,4 +1,4 @@
-"""Excel renderer: the results and the full working of a report as .xlsx.
+r"""Excel renderer: the results and the full working of a report as .xlsx.
 
 Sheet 1 carries the whole report (headings, paragraphs, tables) so it reads top to bottom;
 each table marked with a ``sheet`` gets its own sheet; the document's ``working`` tables
@@ -11,7 +11,7 @@ apostrophe, so neither Excel nor LibreOffice, nor a CSV exported from the sheet,
 
 References
 ----------
-.. [1] OWASP, "CSV Injection" (formula-injection characters ``= + - @ \\t \\r``).
+.. [1] OWASP, "CSV Injection" (formula-injection characters ``= + - @ \t \r``).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ __all__ = ["write_xlsx"]
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = _BAD_SHEET.sub("_", neutralise(str(name))).strip("'")[:31] or "Sheet"
+def _sheet_name(name: str | None, used: set[str]) -> str:
+    base = _BAD_SHEET.sub("_", str(neutralise(str(name)))).strip("'")[:31] or "Sheet"
     n, out = 2, base
     while out.lower() in used:
         suffix = f" ({n})"
@@ -132,7 +132,6 @@ def _frame_sheet(w: _Writer, ws, df: pd.DataFrame) -> None:
 
 def write_xlsx(d: Document, path: str | Path) -> Path:
     """Write ``d`` as an Excel workbook: the report, one sheet per marked table, the working."""
-
     out = Path(path)
     # strings are never turned into formulas or links, whatever write path is used
     wb = safe_workbook(out, {"nan_inf_to_errors": False})

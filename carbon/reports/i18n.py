@@ -617,11 +617,13 @@ def t(key: str, lang: str = DEFAULT_LANG, default: str | None = None, **values) 
         Unknown language, or unknown key without ``default``.
     """
     if lang not in LANGS:
-        raise CarbonError(f"language '{lang}' is not supported; use one of {', '.join(LANGS)}.")
+        msg = f"language '{lang}' is not supported; use one of {', '.join(LANGS)}."
+        raise CarbonError(msg)
     entry = MESSAGES.get(key)
     if entry is None:
         if default is None:
-            raise CarbonError(f"no translation for '{key}' (carbon.reports.i18n.MESSAGES).")
+            msg = f"no translation for '{key}' (carbon.reports.i18n.MESSAGES)."
+            raise CarbonError(msg)
         return default
     text = entry[lang]
     return text.format(**values) if values else text

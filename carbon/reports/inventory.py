@@ -13,6 +13,9 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any, cast
+
 import pandas as pd
 
 from carbon.reports.i18n import t
@@ -125,7 +128,7 @@ def _sub_name(sub: str, lang: str) -> str:
 def _category_table(result, src: pd.DataFrame, cat: str, lang: str) -> Table:
     s = src[src["sub"].str.split(".").str[0] == cat]
     total = sum(v for v in s["tco2e"] if v is not None and pd.notna(v))
-    rows = [[r.source_id, r.name, _sub_name(r.sub, lang), r.tco2e, (r.tco2e / total if total and pd.notna(r.tco2e) else None)] for r in s.itertuples()]
+    rows = [[r.source_id, r.name, _sub_name(r.sub, lang), r.tco2e, (r.tco2e / total if total and pd.notna(r.tco2e) else None)] for r in cast("Iterator[Any]", s.itertuples())]  # pandas-stubs type the fields as any scalar
     rows.append([t("total", lang), None, None, result.by_category.get(cat, 0.0), 1.0 if total else None])
     cols = [t("col.source", lang), t("col.name", lang), t("col.subcategory", lang), t("col.tco2e", lang), t("col.share_cat", lang)]
     return Table(t("inv.t.cat", lang, cat=cat), cols, rows, [None, None, None, 4, "pct"], total_row=True, sheet=t("sheet.cat", lang, cat=cat))
@@ -244,6 +247,7 @@ def _information_flow(sec: Section, result, org: dict, src: pd.DataFrame, lang: 
     total = result.total_tco2e or 1.0
     ds = result.project.sources.set_index(result.project.sources["source_id"].astype(str))
     rows, cum = [], 0.0
+    x: Any  # a source row (itertuples fields)
     for x in counted.itertuples():
         if cum >= 0.8 * total or not x.tco2e:
             break
@@ -326,7 +330,7 @@ ISO_93 = (
 
 
 def _checklist(doc: Document, lang: str) -> None:
-    where = {}
+    where: dict[str, str] = {}  # section title -> its number
     for num, _, sec in doc.walk():
         where.setdefault(sec.title, num)
     rows = [[t(f"iso93.{k}", lang), f"{where.get(t(key, lang), '')} {t(key, lang)}"] for k, key in ISO_93]

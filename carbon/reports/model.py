@@ -180,7 +180,7 @@ class Document:
         return s
 
     def walk(self):
-        """Yield ``(number, level, section)`` depth first, numbered ``1``, ``1.2`` …"""
+        """Yield ``(number, level, section)`` depth first, numbered ``1``, ``1.2`` and so on."""
 
         def rec(secs, prefix, level):
             for i, s in enumerate(secs, start=1):

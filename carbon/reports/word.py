@@ -153,8 +153,11 @@ def _fld_char(paragraph, kind: str, instr: str | None = None) -> None:
 
 
 def _toc(doc, d: Document) -> None:
-    """A TOC field whose shown result already lists the chapters and sections (no page numbers
-    until Word updates the field), so the contents read right in any viewer."""
+    """Add a TOC field whose shown result already lists the chapters and sections.
+
+    It has no page numbers until Word updates the field, so the contents read right in any
+    viewer.
+    """
     from docx.shared import Cm
 
     entries = [(num, level, sec.title) for num, level, sec in d.walk() if level <= 2]
@@ -214,5 +217,5 @@ def write_docx(d: Document, path: str | Path) -> Path:
                 doc.add_picture(io.BytesIO(b.png()), width=Cm(16))
                 _caption(doc, "figure", nf, b.caption, d.lang)
     out = Path(path)
-    doc.save(out)
+    doc.save(str(out))  # python-docx annotates str | IO[bytes]; the text path saves the same file
     return out

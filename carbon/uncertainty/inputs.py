@@ -38,7 +38,7 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """DataFrame -> list of JSON-ready dicts."""
     out = []
     for rec in frame.to_dict(orient="records"):
-        row = {}
+        row: dict[Any, Any] = {}  # keys are the frame's column labels
         for k, v in rec.items():
             if isinstance(v, (bool, np.bool_)):
                 row[k] = bool(v)
@@ -78,6 +78,10 @@ def text_column(series: pd.Series) -> np.ndarray:
     return lut[codes]
 
 
+#: One defaults entry: (gas, kind, low_pct, high_pct, dist, where).
+_Entry = tuple[Any, Any, Any, Any, Any, str]
+
+
 def _default_entry(gas: Any, kind: Any, low: Any, high: Any, dist: Any, where: str, problems: list[Problem]) -> tuple[tuple[str, str], tuple[float, float, str]] | None:
     """One checked default: ``((gas, kind), (low_pct, high_pct, dist))``, or None with a problem."""
     k = _KINDS.get(str(kind).strip().lower())
@@ -100,7 +104,7 @@ def _default_entry(gas: Any, kind: Any, low: Any, high: Any, dist: Any, where: s
     return (str(gas).strip() or "*", k), (lo, hi, d)
 
 
-def _defaults_from_table(defaults: pd.DataFrame) -> list[tuple]:
+def _defaults_from_table(defaults: pd.DataFrame) -> list[_Entry]:
     """(gas, kind, low, high, dist, where) per row of a defaults table."""
     cols = set(defaults.columns)
     if not {"gas", "kind"} <= cols or not ({"pct"} <= cols or {"low_pct", "high_pct"} <= cols):
@@ -119,9 +123,9 @@ def _defaults_from_table(defaults: pd.DataFrame) -> list[tuple]:
     return out
 
 
-def _defaults_from_mapping(defaults: Mapping) -> list:
+def _defaults_from_mapping(defaults: Mapping) -> list[_Entry | Problem]:
     """(gas, kind, low, high, dist, where) per entry of a defaults dict, or the entry's Problem (in entry order)."""
-    out = []
+    out: list[_Entry | Problem] = []
     for key, val in defaults.items():
         if isinstance(key, tuple) and len(key) == 2:
             gas, kind = key
@@ -165,6 +169,7 @@ def parse_defaults(defaults: Any) -> dict[tuple[str, str], tuple[float, float, s
     if defaults is None:
         return {}
     problems: list[Problem] = []
+    entries: list[_Entry] | list[_Entry | Problem]
     if isinstance(defaults, pd.DataFrame):
         entries = _defaults_from_table(defaults)
     elif isinstance(defaults, Mapping):
@@ -173,6 +178,7 @@ def parse_defaults(defaults: Any) -> dict[tuple[str, str], tuple[float, float, s
         msg = f"defaults must be a DataFrame or a dict, not {type(defaults).__name__}."
         raise InputError([Problem(msg, hint="Example: {('CO2', 'ef'): 7, ('CO2', 'ad'): 2}.")])
     out: dict[tuple[str, str], tuple[float, float, str]] = {}
+    entry: _Entry | Problem
     for entry in entries:
         if isinstance(entry, Problem):
             problems.append(entry)

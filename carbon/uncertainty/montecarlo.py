@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -108,7 +108,7 @@ class MonteCarloResult:
     by_gas: pd.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
     quantities: pd.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
     defaults_used: pd.DataFrame = field(default=None, repr=False)  # type: ignore[assignment]
-    totals: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
+    totals: np.ndarray = field(default=None, repr=False)  # type: ignore[arg-type]
     analytic: AnalyticResult | None = field(default=None, repr=False)
     notes: tuple[str, ...] = ()
     method: str = "monte_carlo"
@@ -505,7 +505,7 @@ class _Plan:
             for r0, r1, f in self.runs:
                 np.multiply(ma[:, r0:r1, :], mc[:, f : f + 1, :], out=dc[:, r0:r1, :])
         else:
-            me = mc[:, self.se, :] if self.se is not None else np.take(mc, self.ie, axis=1, out=self.g[:k])
+            me = mc[:, self.se, :] if self.se is not None else np.take(mc, self.ie, axis=1, out=cast(np.ndarray, self.g)[:k])  # g is allocated for this branch
             np.multiply(ma, me, out=dc)
         dc -= 1.0
         dc *= self.w2

@@ -17,13 +17,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, overload
 
 from carbon.cbam.engine import is_zero_rated_origin
 from carbon.cbam.goods import normalise_cn
 from carbon.cbam.model import (
     PFC,
     CbamInput,
+    Direction,
     Electricity,
     EmissionSource,
     Good,
@@ -33,6 +34,7 @@ from carbon.cbam.model import (
     PrecursorUse,
     ProductionProcess,
     SourceStream,
+    ValueSource,
     WasteGas,
 )
 from carbon.errors import CalculationError, InputError, Problem
@@ -143,7 +145,12 @@ class _Reader:
         finally:
             self._stack.discard(where)
 
+    @overload
+    def num(self, where: tuple[str, str], default: float) -> float: ...
+    @overload
+    def num(self, where: tuple[str, str], default: None = None) -> float | None: ...
     def num(self, where: tuple[str, str], default: float | None = None) -> float | None:
+        """The number in ``where``: ``default`` when blank, or when not a number (then a problem is recorded)."""
         v = self.raw(where)
         if v is None or v == "":
             return default
@@ -344,12 +351,13 @@ def _routes(values: list[float | None]) -> tuple[float, ...]:
     return tuple(0.0 if v is None else v for v in values)
 
 
-def _flows(r: _Reader, n: int, kind: str, relevant: bool | None) -> list[tuple[str, float, float | None]]:
+def _flows(r: _Reader, n: int, kind: str, relevant: bool | None) -> list[tuple[Direction, float, float | None]]:
     """(direction, amount [TJ], EF) of the heat or waste-gas flows of process ``n``."""
     if relevant is False:
         return []
-    out = []
-    for direction in ("import", "export"):
+    out: list[tuple[Direction, float, float | None]] = []
+    directions: tuple[Direction, Direction] = ("import", "export")
+    for direction in directions:
         q = r.num(M.PROCESS.cell(n, f"{kind}_{direction}_tj"))
         if q:
             out.append((direction, q, r.num(M.PROCESS.cell(n, f"{kind}_{direction}_ef"))))
@@ -394,9 +402,12 @@ def _process(r: _Reader, n: int, name: str, category: str, country: str) -> dict
     )
 
 
-def _value_source(text: str) -> str:
+_VALUE_SOURCES: dict[str, ValueSource] = {"measured": "measured", "default": "default", "unknown": "unknown"}
+
+
+def _value_source(text: str) -> ValueSource:
     t = text.strip().lower()
-    return t if t in ("measured", "default", "unknown") else ("measured" if not t else "unknown")
+    return _VALUE_SOURCES.get(t, "measured" if not t else "unknown")
 
 
 def _precursor(r: _Reader, n: int, name: str, category: str, country: str) -> Precursor:

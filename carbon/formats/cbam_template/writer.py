@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from carbon.cbam.goods import normalise_cn
-from carbon.cbam.model import CbamInput, ProductionProcess
+from carbon.cbam.model import CbamInput, Precursor, ProductionProcess
 from carbon.errors import CalculationError, InputError, Problem, did_you_mean
 from carbon.formats import xlsx_package
 from carbon.paths import FACTORS_DIR
@@ -94,7 +94,8 @@ def _installation(c: _Cells, inp: CbamInput) -> None:
 def _lists(c: _Cells, inp: CbamInput) -> None:
     """Categories of the installation, and the process and purchased-precursor lists."""
     cats: list[str] = []
-    for item in (*inp.processes, *inp.precursors):
+    items: tuple[ProductionProcess | Precursor, ...] = (*inp.processes, *inp.precursors)
+    for item in items:
         cat = c.category(item.category, f"'{item.name}'")
         if cat and cat not in cats:
             cats.append(cat)

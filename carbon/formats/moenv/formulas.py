@@ -186,6 +186,7 @@ class RowFormulas:
 
     # -- 表五 ---------------------------------------------------------------------------------
     def key(self, gas: str) -> tuple[str, str]:
+        """The 附表一 look-up keys of a gas: (K + L + H, K + L + gas + H) of 表三."""
         k = self.t3.text(self.r, "K") or ""
         lt = self.t3.text(self.r, "L") or ""
         h = self.t3.code(self.r, "H", 6) or ""

@@ -66,8 +66,11 @@ FGAS = frozenset({"HFCS", "PFCS", "PFC", "SF6", "NF3"})
 
 
 class GasBlock(NamedTuple):
-    """Columns of one gas in 表五: gas, per-energy factor, its unit, unit factor, its unit,
-    factor source, factor kind, mass, GWP, CO2e."""
+    """Columns of one gas in 表五.
+
+    Gas, per-energy factor, its unit, unit factor, its unit, factor source, factor kind,
+    mass, GWP, CO2e.
+    """
 
     gas: str
     ef_energy: str

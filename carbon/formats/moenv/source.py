@@ -73,6 +73,7 @@ class Source:
         self.finish()
 
     def identify(self) -> None:
+        """表三 L (emission type) and the equipment/material codes, which 表四 must repeat."""
         t3, r = self.t3, self.r
         etype = t3.text(r, "L")
         self.sub = L.EMISSION_TYPES.get(etype or "")
@@ -115,6 +116,7 @@ class Source:
             self.notes.append(t3.text(r, "V"))
 
     def activity(self) -> None:
+        """表四 activity data: amount, unit, allocation fraction, heat value and carbon content."""
         ctx, t4, r = self.ctx, self.t4, self.r
         amount = ctx.number(t4, r, "O", "活動數據", required=True)
         self.unit = self.activity_unit()
@@ -163,6 +165,7 @@ class Source:
         return x
 
     def activity_unit(self) -> str | None:
+        """表四 activity unit: R (其他單位名稱) when given, else P; None (with a problem) when unusable."""
         t4, r = self.t4, self.r
         p, other = t4.text(r, "P"), t4.text(r, "R")
         col, header, unit = ("R", "其他單位名稱", other) if other else ("P", "活動數據單位", p)
@@ -189,6 +192,7 @@ class Source:
         return unit
 
     def heat_value(self) -> tuple[float | None, str | None]:
+        """表四 Y and Z: the fuel's lower heating value and its unit, (None, None) parts when missing."""
         lhv = self.ctx.number(self.t4, self.r, "Y", "燃料低位熱值數值")
         lhv_unit = self.t4.text(self.r, "Z")
         if lhv is not None and lhv_unit:
@@ -254,6 +258,7 @@ class Source:
         self.extra["grade_b_text"] = btext
 
     def grade(self, col: str, header: str) -> int | None:
+        """A 表六 grade 1–3 in ``col``; None when blank or not a grade (a problem is recorded)."""
         v = self.t6.raw(self.r, col)
         if v is None:
             return None
@@ -278,6 +283,7 @@ class Source:
         self.extra["ef_bounds"] = {g: used[i] for i, g in enumerate(self.gas_list) if i < len(used)}
 
     def pct(self, r7: int, col: str, header: str) -> float | None:
+        """A 表七 fraction in ``col`` as percent [%]; None when blank or above 10 (a problem is recorded)."""
         v = self.ctx.number(self.t7, r7, col, header)
         if v is None:
             return None
@@ -344,12 +350,14 @@ class Source:
         self.notes.append(f"{miss[0]}: the library's {fid} ({b['gas']} {value:g} kg/TJ) is used.")
 
     def finish(self) -> None:
+        """Join the source's notes into its record and the project's notes."""
         if self.notes:
             self.rec["note"] = " | ".join(self.notes)
             self.rd.notes.extend(f"{self.sid}: {n}" for n in self.notes)
 
     # -- methods --------------------------------------------------------------------------
     def method(self) -> None:
+        """Choose the calculation: purchased electricity/steam, F-gas, or per-unit factors."""
         if self.sub in ("2.1", "2.2"):
             self.indirect()
         elif not self.fgas():
@@ -480,6 +488,7 @@ class Source:
             self.factor_notes()
 
     def gas_gwp(self, b: dict) -> None:
+        """Check a gas's GWP in 表五 against the GWP set (the CH4 kind is recorded)."""
         if b["gas"] == "CH4" and b["gwp"] is not None:
             kind = ch4_kind(b["gwp"], self.rd.gwp_set)
             if kind is not None:
@@ -539,6 +548,7 @@ class Source:
         self.frows.append(self.frow(b, b["ef_u"], f"{fmass} {_gas_unit(b['gas'], self.mat_name)}/{per}", i=i))
 
     def mass_balance(self) -> None:
+        """Mark the record as a mass balance (carbon content × 44/12) and note the workbook's quirks."""
         self.rec.update(method="mass_balance", carbon_content=self.cc, gas="CO2")
         if (self.mat_code or "") == "180014" or (self.eq_code or "") == "9798" or (self.mat_name or "") == "二氧化碳":
             self.notes.append(

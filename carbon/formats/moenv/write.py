@@ -428,8 +428,11 @@ class _Writer:
 
 
 def _as_calculated(s: pd.Series, srecs: pd.DataFrame) -> None:
-    """Write what the calculators turned the input into (person-days -> person-hours, refrigerant
-    charge × leak rate, certificates deducted …), so the form is self-consistent."""
+    """Write what the calculators turned the input into, so the form is self-consistent.
+
+    For example person-days -> person-hours, refrigerant charge × leak rate, certificates
+    deducted.
+    """
     if not len(srecs) or _s(s.get("method")) == "mass_balance":
         return
     ra, ru = _f(srecs["activity_amount"].iloc[0]), _s(srecs["activity_unit"].iloc[0])
@@ -445,9 +448,11 @@ def _round4(x: np.ndarray) -> np.ndarray:
 
 
 def _form_records(records: pd.DataFrame, unrounded: set[str]) -> pd.DataFrame:
-    """Records as the form shows them: gas mass to 4 decimals (unless the source's row
-    does not round, see ``origin['moenv_unrounded_mass']``), CO2e = ROUND(mass × GWP, 4)
-    (表五 notes 7–9), whatever rounding the result used."""
+    """Records as the form shows them, whatever rounding the result used.
+
+    Gas mass to 4 decimals (unless the source's row does not round, see
+    ``origin['moenv_unrounded_mass']``), CO2e = ROUND(mass × GWP, 4) (表五 notes 7–9).
+    """
     if not len(records):
         return records
     r = records.copy()

@@ -1,5 +1,7 @@
-"""Product-system files (YAML/JSON/workbook), the workbook template, and supplier data in and out
-(PACT v2 ProductFootprint, a supplier's CBAM Communication template).
+"""Product-system files, the workbook template, and supplier data in and out.
+
+Product systems are read from YAML/JSON/workbook; supplier data are a PACT v2
+ProductFootprint or a supplier's CBAM Communication template.
 
 >>> from carbon.formats.product import read_product          # doctest: +SKIP
 >>> from carbon.product import calculate

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -139,8 +140,11 @@ def _table(rows, sheet: str, file: str, first_row: int, problems: list[Problem])
 
 
 def _expand_supplier(rows: list[dict], file: str, base_dir, problems: list[Problem]) -> list[dict]:
-    """Rows of ``factors`` that point at a supplier file (``pact: F.json`` or ``cbam: F.xlsx, good: G``,
-    or a ``source`` of ``pact:F`` / ``cbam:F#G``) become full factor rows."""
+    """Turn the rows of ``factors`` that point at a supplier file into full factor rows.
+
+    A row points at a supplier file with ``pact: F.json`` or ``cbam: F.xlsx, good: G``, or
+    a ``source`` of ``pact:F`` / ``cbam:F#G``.
+    """
     from carbon.formats.product.pact import factor_from_cbam, factor_from_pact
 
     out = []
@@ -174,7 +178,7 @@ def _product(d: dict, sheet: str, file: str, row: int | None, problems: list[Pro
         if _blank(d.get(k)):
             problems.append(Problem(f"product '{k}' is missing.", **where(k), hint="Give name, reference_process, amount and unit of the declared unit."))
             bad = True
-    amount = d.get("amount")
+    amount: Any = d.get("amount")
     if not _blank(amount):
         try:
             amount = float(amount)
@@ -284,7 +288,8 @@ def _finish(products, tables, factory, gwp, thr, file, base_dir, problems) -> Pr
     ex = tables["exchanges"]
     for i, r in ex.iterrows():
         k = str(r["kind"]).strip().lower().replace("_", "-") if not _blank(r["kind"]) else None
-        k = {"coproduct": "co-product", "投入": "input", "共產品": "co-product", "排放": "emission", "廢棄物": "waste"}.get(k, k)
+        aliases: dict[str | None, str | None] = {"coproduct": "co-product", "投入": "input", "共產品": "co-product", "排放": "emission", "廢棄物": "waste"}
+        k = aliases.get(k, k)
         if k is not None and k not in EXCHANGE_KINDS:
             problems.append(Problem(f"kind '{r['kind']}' is unknown.", file=file, sheet="exchanges", row=int(r["_row"]), column="kind", hint=f"Use one of {', '.join(EXCHANGE_KINDS)}."))
         ex.at[i, "kind"] = k
@@ -327,7 +332,8 @@ def _read_book(p: Path) -> ProductSystem:
     book = pd.read_excel(p, sheet_name=None, engine="calamine", header=None)
     problems: list[Problem] = []
     sheet = _find_sheet(book, "product")
-    vals, rows = ({}, {})
+    vals: dict[str, Any] = {}
+    rows: dict[str, int] = {}
     products = []
     if sheet is None:
         problems.append(Problem(f"no 'product' / '產品' sheet; sheets are {sorted(book)}.", file=file, hint="Start from `carbon product template`."))
@@ -374,7 +380,7 @@ def _read_book(p: Path) -> ProductSystem:
     if factory is not None:
         fac_rows = factory.pop("products")
         sys_ = _finish(products, tables, {**factory, "products": []}, str(gwp), thr, file, p.parent, problems)
-        sys_.factory["products"] = fac_rows
+        cast(dict, sys_.factory)["products"] = fac_rows  # _finish keeps the factory dict it was given
         return sys_
     return _finish(products, tables, None, str(gwp), thr, file, p.parent, problems)
 

@@ -7,6 +7,7 @@ co-product) is computed by ``carbon product calc`` as it is.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from carbon.formats.product.read import COLUMNS, PRODUCT_KEYS, SHEETS
 from carbon.formats.safety import safe_workbook
@@ -15,7 +16,7 @@ from carbon.product.model import BOUNDARIES, EXCHANGE_KINDS, STAGES
 
 __all__ = ["EXAMPLE", "write_template"]
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "product": {"name": "螺絲 M8", "reference_process": "成型", "amount": 1, "unit": "kg", "boundary": "cradle-to-gate", "gwp_set": "MOENV-2024", "cutoff_threshold": 0.01},
     "processes": [
         {"process": "抽線", "output_amount": 1000, "output_unit": "kg", "stage": "製造"},
@@ -61,7 +62,6 @@ def _cell(ws, r: int, c: int, v) -> None:
 
 def write_template(path: str | Path, lang: str = "zh-TW") -> Path:
     """Write the template workbook to ``path`` (``.xlsx``); ``lang`` picks sheet names and headers."""
-
     zh = lang == "zh-TW"
     out = Path(path)
     wb = safe_workbook(out)
