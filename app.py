@@ -27,6 +27,8 @@ PAGES = {
     ],
     t("nav.section.org"): [st.Page("app_pages/inventory.py", title=t("nav.inventory"), url_path="inventory")],
     t("nav.section.cbam"): [st.Page("app_pages/cbam.py", title=t("nav.cbam"), url_path="cbam")],
+    t("nav.section.product"): [st.Page("app_pages/product.py", title=t("nav.product"), url_path="product")],
+    t("nav.section.diagnosis"): [st.Page("app_pages/diagnosis.py", title=t("nav.diagnosis"), url_path="diagnosis")],
     t("nav.section.data"): [st.Page("app_pages/factors.py", title=t("nav.factors"), url_path="factors")],
 }
 st.navigation(PAGES).run()

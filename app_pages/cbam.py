@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from app_support import cbam as cb
-from app_support import projects
+from app_support import projects, reports
 from app_support.i18n import t
 from app_support.inventory import calculate_version, problems_table
 from app_support.uploads import CBAM_SUFFIXES, MAX_UPLOAD_BYTES, read_upload
@@ -79,3 +79,4 @@ if now.get("assumptions"):
         for a in now["assumptions"]:
             st.markdown(f"- {a}")
 st.download_button(t("cbam.template_download"), lambda: cb.template_bytes(inp, res), file_name="cbam-communication-template.xlsx", key="cbam_template")
+reports.report_downloads(info, "cbam", lambda lg, charts: reports.cbam_document(inp, res, lg, charts), key="cbam_report")

@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from app_support import exports, projects, state
+from app_support import exports, projects, reports, state
 from app_support.cache import factor_ids
 from app_support.i18n import lang, t
 from app_support.inventory import (
@@ -224,3 +224,5 @@ if section == "io":
     else:
         st.caption(t("inv.export_unavailable"))
     st.download_button(t("inv.template"), lambda: exports.template_xlsx(lang()), file_name="carbon-inventory-template.xlsx", key="dl_template")
+    if res is not None:
+        reports.report_downloads(info, "inventory", lambda lg, charts: reports.inventory_document(res, lg, charts), key="inv_report")
