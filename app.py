@@ -28,5 +28,9 @@ PAGES = {
     t("nav.section.org"): [st.Page("app_pages/inventory.py", title=t("nav.inventory"), url_path="inventory")],
     t("nav.section.cbam"): [st.Page("app_pages/cbam.py", title=t("nav.cbam"), url_path="cbam")],
     t("nav.section.data"): [st.Page("app_pages/factors.py", title=t("nav.factors"), url_path="factors")],
+    t("nav.section.training"): [
+        st.Page("app_pages/training.py", title=t("nav.training"), url_path="training"),
+        st.Page("app_pages/instructor.py", title=t("nav.instructor"), url_path="instructor"),
+    ],
 }
 st.navigation(PAGES).run()

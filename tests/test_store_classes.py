@@ -8,13 +8,13 @@ import threading
 import openpyxl
 import pytest
 from sqlalchemy import func, inspect, select
+from test_store import _fresh_pg_database, postgres_server  # noqa: F401  (the session's PostgreSQL server)
 
 from carbon.errors import InputError
 from carbon.store import Store
 from carbon.store.classes import Submission, Trainee
 from carbon.training import get_case
 from carbon.training.classes import ClassClosedError, ClassNotFoundError, Classroom, NotAllowedError, exercise_of
-from test_store import _fresh_pg_database, postgres_server  # noqa: F401  (the session's PostgreSQL server)
 
 CASE = "seed-dyeing"
 VERIFY = "advanced-verification"
