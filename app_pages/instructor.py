@@ -75,7 +75,7 @@ def _view(code: str, pw: str) -> None:
     st.dataframe(pd.DataFrame(view["trainees"]).astype({"joined": str}), hide_index=True, key="ins_trainees")
     for cid, summ in view["cases"].items():
         st.subheader(tr.case_title(cid))
-        st.dataframe(tr.summary_frame(summ), hide_index=True, key=f"ins_table_{cid}")
+        st.table(tr.summary_frame(summ))  # a static table: read aloud and copyable, also by a browser test
         if summ["steps"]:
             st.caption(t("ins.steps"))
             st.dataframe(pd.DataFrame({"step": [tr.step_label(k) for k in summ["steps"]], "%": [round(100 * v, 1) for v in summ["steps"].values()]}), hide_index=True, key=f"ins_steps_{cid}")

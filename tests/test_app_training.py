@@ -90,7 +90,7 @@ def test_instructor_creates_trainees_answer_and_the_class_view_shows_both(db):
     ins.run()
     trainees = next(d.value for d in ins.dataframe if "submissions" in d.value.columns)
     assert list(trainees["trainee"]) == ["Alice", "Bob"] and list(trainees["submissions"]) == [1, 2]
-    table = next(d.value for d in ins.dataframe if "score" in d.value.columns)
+    table = next(d.value for d in ins.table if "score" in d.value.columns)
     assert dict(zip(table["trainee"], table["score"], strict=True)) == {"Alice": 100.0, "Bob": 100.0}
     assert dict(zip(table["trainee"], table["attempts"], strict=True)) == {"Alice": 1, "Bob": 2}
 
