@@ -8,9 +8,9 @@ tests/test_app_e2e.py starts it.
 from __future__ import annotations
 
 import pytest
+from test_app_e2e import ARGS, CHROMIUM, Server, wait_idle  # noqa: F401
 
 from carbon.training.classes import Classroom, exercise_of
-from test_app_e2e import ARGS, CHROMIUM, Server, wait_idle  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 CASE = "seed-dyeing"

@@ -230,11 +230,9 @@ class Classroom:
         label = _labels(trainees)
         cases = {}
         for cid in info.case_ids:
-            latest, attempts = {}, {}
-            for r in subs:
-                if r.case_id == cid:
-                    latest[label[r.trainee_id]] = r.grade
-                    attempts[label[r.trainee_id]] = r.attempt
+            last = {r.trainee_id: r for r in subs if r.case_id == cid}  # subs are in attempt order
+            latest = {label[t.id]: last[t.id].grade for t in trainees if t.id in last}  # in joining order
+            attempts = {label[t.id]: last[t.id].attempt for t in trainees if t.id in last}
             cases[cid] = {**class_summary(latest), "attempts": attempts}
         count = {t.id: sum(r.trainee_id == t.id for r in subs) for t in trainees}
         rows = [{"trainee": label[t.id], "joined": t.created_at, "submissions": count[t.id]} for t in trainees]
