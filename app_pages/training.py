@@ -9,8 +9,7 @@ import streamlit as st
 
 from app_support import training as tr
 from app_support.i18n import lang, t
-from carbon.training import get_case
-from carbon.training.classes import ClassClosedError, ClassNotFoundError, NotAllowedError, exercise_of
+from carbon.training.classes import ClassClosedError, ClassNotFoundError, NotAllowedError, case_of, exercise_of
 
 st.title(t("nav.training"))
 room = tr.classroom()
@@ -107,7 +106,7 @@ def _trainee(token: str) -> None:
         st.rerun()
     labels = {f"{tr.case_title(c)} [{c}]": c for c in info.case_ids}
     case_id = labels.get(st.selectbox(t("tr.case"), list(labels), key="tr_case"), info.case_ids[0])
-    case = get_case(case_id)
+    case = case_of(case_id)
     st.markdown(f"**{t('tr.goals')}**\n" + "\n".join(f"- {g}" for g in case.goals(lang())))
     if not info.is_open:
         st.warning(t("tr.closed"))

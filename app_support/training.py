@@ -11,8 +11,8 @@ import streamlit as st
 
 from app_support.i18n import lang
 from carbon.store import default_url
-from carbon.training import ERROR_KINDS, MISTAKES, STEPS, get_case
-from carbon.training.classes import Classroom
+from carbon.training import ERROR_KINDS, MISTAKES, STEPS
+from carbon.training.classes import Classroom, case_of
 
 TOKEN = "training_token"  # the trainee's session token (this browser session only)
 RESULT = "training_result"  # {case, attempt, grade} of the last submission
@@ -33,7 +33,7 @@ def classroom() -> Classroom:
 
 def case_title(case_id: str) -> str:
     """A case's title in the current language."""
-    return get_case(case_id).title(lang())
+    return case_of(case_id).title(lang())
 
 
 def step_label(step: str) -> str:

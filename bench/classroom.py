@@ -87,7 +87,99 @@ async def trainee(browser, url: str, code: str, name: str, answers: list, gates:
         await ctx.close()
 
 
-async def run_class(url: str, code: str, n: int, answers: list, timeout: float) -> dict:
+class WsTrainee:
+    """A trainee without a browser: Streamlit's own websocket protocol (BackMsg/ForwardMsg protobufs).
+
+    Sends what the browser sends on an interaction (a rerun with the widget states, the form's
+    submit button triggered) and times until the answer's element arrives; the server does
+    the same work as for a browser (the whole app script runs for this session).
+    """
+
+    def __init__(self, url: str, qids: list[str]):
+        self.url = url.replace("http://", "ws://") + "/_stcore/stream"
+        self.qids, self.ws, self.widgets, self.shown = qids, None, {}, ""
+
+    async def _rerun(self, states: dict, want: str, timeout: float) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.page_name = "training"
+        for key, value in states.items():
+            w = msg.rerun_script.widget_states.widgets.add()
+            w.id = self.widgets[key]
+            if value is True:
+                w.trigger_value = True
+            elif isinstance(value, str):
+                w.string_value = value
+            else:
+                w.double_value = value
+        await self.ws.send(msg.SerializeToString())
+        found = False
+        async with asyncio.timeout(timeout):
+            while True:
+                fm = ForwardMsg()
+                fm.ParseFromString(await self.ws.recv())
+                kind = fm.WhichOneof("type")
+                if kind == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                    el = fm.delta.new_element
+                    sub = getattr(el, el.WhichOneof("type") or "empty", None)
+                    if hasattr(sub, "id") and "-" in getattr(sub, "id", ""):
+                        self.widgets[sub.id.split("-", 2)[-1]] = sub.id
+                    body = getattr(sub, "body", "") if sub is not None else ""
+                    if want and want in body:
+                        found, self.shown = True, body
+                elif kind == "script_finished" and fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                    if found or not want:
+                        return
+                    msg_error = f"'{want}' not shown"
+                    raise RuntimeError(msg_error)
+
+    async def open(self, timeout: float) -> None:
+        import websockets
+
+        self.ws = await websockets.connect(self.url, subprotocols=["streamlit"], max_size=None)
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        msg = BackMsg()
+        msg.rerun_script.page_name = "training"
+        self.widgets = {}
+        await self.ws.send(msg.SerializeToString())
+        await self._rerun({}, "", timeout)
+
+    async def join(self, code: str, name: str, timeout: float) -> None:
+        await self._rerun({"tr_code": code, "tr_name": name, "FormSubmitter:tr_join_form-加入課程": True}, "您已加入", timeout)
+
+    async def submit(self, case: str, answers: list, timeout: float) -> None:
+        states = {f"tr_q_{case}_{q}": v for q, v in zip(self.qids, answers, strict=True) if v is not None}
+        await self._rerun({**states, f"FormSubmitter:tr_form_{case}-提交答案": True}, "第 1 次提交", timeout)
+
+
+async def ws_trainee(url: str, case: str, qids: list, code: str, name: str, answers: list, gates: dict, out: dict) -> None:
+    """One trainee over the websocket protocol: join, submit, read the grade; times into ``out``."""
+    t = WsTrainee(url, qids)
+    timeout = out["timeout_ms"] / 1000
+    try:
+        await t.open(timeout)
+        out["at_join"] += 1
+        await gates["join"].wait()
+        t0 = time.perf_counter()
+        await t.join(code, name, timeout)
+        out["join"].append(time.perf_counter() - t0)
+        out["ready"] += 1
+        await gates["submit"].wait()
+        t0 = time.perf_counter()
+        await t.submit(case, answers, timeout)
+        out["submit"].append(time.perf_counter() - t0)
+        out["grades"][name] = t.shown
+    except Exception as err:  # counted as an error of this trainee; the run goes on
+        out["errors"].append(f"{name}: {type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''}")
+    finally:
+        if t.ws is not None:
+            await t.ws.close()
+
+
+async def run_class(url: str, code: str, n: int, answers: list, timeout: float, browsers: int = -1, case: str = "", qids: list | None = None) -> dict:
     """All trainees at once; the join and the submit clicks are released together."""
     from playwright.async_api import async_playwright
 
@@ -95,7 +187,9 @@ async def run_class(url: str, code: str, n: int, answers: list, timeout: float) 
     gates = {"join": asyncio.Event(), "submit": asyncio.Event()}
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        tasks = [asyncio.create_task(trainee(browser, url, code, f"學員{i:02d}", answers, gates, out)) for i in range(n)]
+        nb = n if browsers < 0 else min(browsers, n)
+        tasks = [asyncio.create_task(trainee(browser, url, code, f"學員{i:02d}", answers, gates, out)) for i in range(nb)]
+        tasks += [asyncio.create_task(ws_trainee(url, case, qids, code, f"學員{i:02d}", answers, gates, out)) for i in range(nb, n)]
 
         async def release(gate: str, count) -> None:
             deadline = time.time() + timeout
@@ -121,6 +215,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--trainees", type=int, default=30)
     ap.add_argument("--case", default="seed-dyeing")
+    ap.add_argument("--browsers", type=int, default=-1, help="trainees in chromium (the rest over the websocket protocol); -1: all")
     ap.add_argument("--timeout", type=float, default=120.0, help="per step [s]")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "classroom.json"))
     a = ap.parse_args()
@@ -140,7 +235,7 @@ def main() -> None:
         expected_score = sum(v is not None for v in answers) / len(answers)
         try:
             t0 = time.perf_counter()
-            res = asyncio.run(run_class(server.url, info.code, n, answers, a.timeout))
+            res = asyncio.run(run_class(server.url, info.code, n, answers, a.timeout, a.browsers, a.case, [q.id for q in ex.questions]))
             wall = time.perf_counter() - t0
             rss = _rss_mb(server.proc.pid)
         finally:
@@ -150,8 +245,10 @@ def main() -> None:
         room.store.close()
     per = dict(rows)
     shown_ok = [g for g in res["grades"].values() if f"{100 * expected_score:.0f}%" in g]
+    nb = n if a.browsers < 0 else min(a.browsers, n)
     out = {
-        "what": f"{n} trainees at once (one chromium, {n} contexts) against one `streamlit run` process and its SQLite store; case {a.case}, {len(ex.questions)} questions",
+        "what": f"{n} trainees at once ({nb} in one chromium, one context each; {n - nb} over Streamlit's websocket protocol) against one `streamlit run` process and its SQLite store; case {a.case}, {len(ex.questions)} questions",
+        "browsers": nb,
         "trainees": n,
         "join_s": {"p50": statistics.median(res["join"]) if res["join"] else None, "p95": p95(res["join"]), "max": max(res["join"], default=None)},
         "submit_s": {"p50": statistics.median(res["submit"]) if res["submit"] else None, "p95": p95(res["submit"]), "max": max(res["submit"], default=None)},

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import io
 import secrets
+import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -30,7 +31,7 @@ from carbon.training.classroom import class_summary
 from carbon.training.exercise import build_exercise, grade
 from carbon.training.verification import build_verification, grade_findings
 
-__all__ = ["ClassClosedError", "ClassInfo", "ClassNotFoundError", "Classroom", "NotAllowedError", "exercise_of"]
+__all__ = ["ClassClosedError", "ClassInfo", "ClassNotFoundError", "Classroom", "NotAllowedError", "case_of", "exercise_of"]
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 
@@ -65,19 +66,33 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+_BUILD_LOCK = threading.Lock()  # 30 sessions asking at once wait for one build, not 30
+
+
+@functools.lru_cache(maxsize=64)
+def case_of(case_id: str):
+    """The bundled case ``case_id``, read once per process (:func:`carbon.training.get_case`)."""
+    return get_case(case_id)
+
+
 @functools.lru_cache(maxsize=32)
-def exercise_of(case_id: str):
-    """The exercise of a bundled case (built once per process): an inventory or a verification one."""
-    case = get_case(case_id)
+def _build(case_id: str):
+    case = case_of(case_id)
     if case.kind == "verification":
         return build_verification(case)
     return build_exercise(case_project(case), tolerance_rel=case.tolerance_rel)
 
 
+def exercise_of(case_id: str):
+    """The exercise of a bundled case, built once per process: an inventory or a verification one."""
+    with _BUILD_LOCK:
+        return _build(case_id)
+
+
 def _grade(case_id: str, answers) -> dict:
     """Grade plain-data answers: a mapping for an exercise, a list of findings for a verification."""
     ex = exercise_of(case_id)
-    if get_case(case_id).kind == "verification":
+    if case_of(case_id).kind == "verification":
         found = grade_findings(ex, list(answers or []))
         share = sum(f.found for f in found) / len(found) if found else 0.0
         effects = sum(f.effect_correct for f in found) / len(found) if found else 0.0
@@ -111,7 +126,9 @@ class Classroom:
         """A new open class with a fresh 6-character join code; unknown case ids are an error."""
         if not password or len(password) < 6:
             raise NotAllowedError("the instructor password needs at least 6 characters.")
-        ids = [get_case(c).id for c in case_ids]  # raises InputError naming the known cases
+        ids = [case_of(c).id for c in case_ids]  # raises InputError naming the known cases
+        for c in ids:  # each case builds (and the exercise is ready when the trainees arrive)
+            exercise_of(c)
         for _ in range(10):
             code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
             row = TrainingClass(id=uuid.uuid4().hex, code=code, name=name, instructor=instructor, password_hash=self._hasher.hash(password), case_ids=ids, is_open=True)
