@@ -30,5 +30,9 @@ PAGES = {
     t("nav.section.product"): [st.Page("app_pages/product.py", title=t("nav.product"), url_path="product")],
     t("nav.section.diagnosis"): [st.Page("app_pages/diagnosis.py", title=t("nav.diagnosis"), url_path="diagnosis")],
     t("nav.section.data"): [st.Page("app_pages/factors.py", title=t("nav.factors"), url_path="factors")],
+    t("nav.section.training"): [
+        st.Page("app_pages/training.py", title=t("nav.training"), url_path="training"),
+        st.Page("app_pages/instructor.py", title=t("nav.instructor"), url_path="instructor"),
+    ],
 }
 st.navigation(PAGES).run()

@@ -95,7 +95,7 @@ def store(db_url):
 
 # -- tests ---------------------------------------------------------------------------
 def test_schema_is_migrated_to_head_with_every_table(store):
-    assert current_revision(store.engine) == "0001"
+    assert current_revision(store.engine) == "0002"
     names = set(inspect(store.engine).get_table_names())
     assert {"projects", "project_documents", "revisions", "uploads", "results", "reports", "alembic_version"} <= names
 
@@ -116,7 +116,7 @@ def test_upgrade_twice_and_concurrently_is_harmless(db_url):
         t.join()
     assert errors == []
     s = Store(db_url)
-    assert current_revision(s.engine) == "0001"
+    assert current_revision(s.engine) == "0002"
     s.close()
 
 
