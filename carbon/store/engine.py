@@ -1,4 +1,4 @@
-"""Where the store lives, its engine, and schema upgrades on start.
+r"""Where the store lives, its engine, and schema upgrades on start.
 
 The database is ``$CARBON_DATABASE_URL`` when set (any SQLAlchemy URL; ``postgresql://``
 is read as PostgreSQL through psycopg 3), else a SQLite file ``carbon.db`` in the user

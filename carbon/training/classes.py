@@ -125,7 +125,8 @@ class Classroom:
     def create_class(self, name: str, instructor: str, password: str, case_ids: Sequence[str]) -> ClassInfo:
         """A new open class with a fresh 6-character join code; unknown case ids are an error."""
         if not password or len(password) < 6:
-            raise NotAllowedError("the instructor password needs at least 6 characters.")
+            msg = "the instructor password needs at least 6 characters."
+            raise NotAllowedError(msg)
         ids = [case_of(c).id for c in case_ids]  # raises InputError naming the known cases
         for c in ids:  # each case builds (and the exercise is ready when the trainees arrive)
             exercise_of(c)
@@ -138,7 +139,8 @@ class Classroom:
                 return self._info(row)
             except IntegrityError:  # code already taken: draw again
                 continue
-        raise CarbonError("could not draw a free class code; try again.")
+        msg = "could not draw a free class code; try again."
+        raise CarbonError(msg)
 
     @staticmethod
     def _info(c: TrainingClass) -> ClassInfo:
@@ -147,7 +149,8 @@ class Classroom:
     def _class(self, s, code: str) -> TrainingClass:
         c = s.scalar(select(TrainingClass).where(TrainingClass.code == (code or "").strip().upper()))
         if c is None:
-            raise ClassNotFoundError(f"no class with code '{code}'. Check the code the instructor gave.")
+            msg = f"no class with code '{code}'. Check the code the instructor gave."
+            raise ClassNotFoundError(msg)
         return c
 
     def _check(self, c: TrainingClass, password: str) -> None:
@@ -156,7 +159,8 @@ class Classroom:
         try:
             self._hasher.verify(c.password_hash, password or "")
         except VerificationError as err:
-            raise NotAllowedError("wrong instructor password.") from err
+            msg = "wrong instructor password."
+            raise NotAllowedError(msg) from err
 
     def set_open(self, code: str, password: str, is_open: bool) -> ClassInfo:
         """Open or close the class (password needed)."""
@@ -176,19 +180,22 @@ class Classroom:
         """Join an open class; returns the session token (keep it secret, it is the trainee's key)."""
         name = (name or "").strip()
         if not name:
-            raise NotAllowedError("enter your name to join.")
+            msg = "enter your name to join."
+            raise NotAllowedError(msg)
         token = secrets.token_urlsafe(32)
         with self._session.begin() as s:
             c = self._class(s, code)
             if not c.is_open:
-                raise ClassClosedError(f"class '{c.name}' is closed.")
+                msg = f"class '{c.name}' is closed."
+                raise ClassClosedError(msg)
             s.add(Trainee(id=uuid.uuid4().hex, class_id=c.id, name=name[:200], token_hash=_token_hash(token)))
         return token
 
     def _trainee(self, s, token: str) -> tuple[Trainee, TrainingClass]:
         t = s.scalar(select(Trainee).where(Trainee.token_hash == _token_hash(token or "")))
         if t is None:
-            raise NotAllowedError("unknown session: join the class again.")
+            msg = "unknown session: join the class again."
+            raise NotAllowedError(msg)
         return t, s.get(TrainingClass, t.class_id)
 
     def whoami(self, token: str) -> tuple[str, ClassInfo]:
@@ -202,20 +209,23 @@ class Classroom:
         with self._session() as s:
             t, c = self._trainee(s, token)
             if case_id not in c.case_ids:
-                raise NotAllowedError(f"case '{case_id}' is not one of this class's cases {list(c.case_ids)}.")
+                msg = f"case '{case_id}' is not one of this class's cases {list(c.case_ids)}."
+                raise NotAllowedError(msg)
         result = _grade(case_id, answers)
         for _ in range(5):
             try:
                 with self._session.begin() as s:
                     t, c = self._trainee(s, token)
                     if not c.is_open:
-                        raise ClassClosedError(f"class '{c.name}' is closed: submissions are no longer taken.")
+                        msg = f"class '{c.name}' is closed: submissions are no longer taken."
+                        raise ClassClosedError(msg)
                     n = s.scalar(select(func.count()).select_from(Submission).where(Submission.trainee_id == t.id, Submission.case_id == case_id)) or 0
                     s.add(Submission(trainee_id=t.id, case_id=case_id, attempt=n + 1, answers=answers, grade=result, score=float(result["score"])))
                 return {"attempt": n + 1, "grade": result}
             except IntegrityError:  # two tabs submitted at once: take the next attempt number
                 continue
-        raise CarbonError("the submission could not be stored; try again.")
+        msg = "the submission could not be stored; try again."
+        raise CarbonError(msg)
 
     def my_submissions(self, token: str, case_id: str | None = None) -> list[dict]:
         """The trainee's own submissions (newest last): case, attempt, answers, grade, time."""

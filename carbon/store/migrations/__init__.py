@@ -1,0 +1,1 @@
+"""Alembic migrations of the project store (applied on start, under a lock)."""

@@ -1,4 +1,4 @@
-"""initial schema: projects, documents, revisions, uploads, results, reports
+"""initial schema: projects, documents, revisions, uploads, results, reports.
 
 Revision ID: 0001
 Revises:
@@ -140,7 +140,6 @@ def _create_uploads() -> None:
 
 
 def upgrade() -> None:
-
     """Apply this migration."""
     _create_projects()
     _create_project_documents()

@@ -1,4 +1,4 @@
-"""training classes: classes, trainees, submissions
+"""training classes: classes, trainees, submissions.
 
 Revision ID: 0002
 Revises: 0001
