@@ -13,9 +13,10 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from carbon.errors import CarbonError, InputError, Problem
@@ -133,12 +134,13 @@ class Store:
         stmt = update(Project).where(Project.id == project_id)
         if expected_version is not None:
             stmt = stmt.where(Project.version == expected_version)
-        res = s.execute(stmt.values(version=Project.version + 1, updated_at=utcnow(), **values).execution_options(synchronize_session=False))
+        # an UPDATE gives a CursorResult (with rowcount); SQLAlchemy's annotation says Result
+        res = cast(CursorResult, s.execute(stmt.values(version=Project.version + 1, updated_at=utcnow(), **values).execution_options(synchronize_session=False)))
         p = s.get(Project, project_id, populate_existing=True)
+        if p is None:
+            msg = f"no project with id '{project_id}'."
+            raise ProjectNotFoundError(msg)
         if res.rowcount != 1:
-            if p is None:
-                msg = f"no project with id '{project_id}'."
-                raise ProjectNotFoundError(msg)
             raise StaleVersionError(project_id, p.name, int(expected_version or 0), p.version)
         return p
 

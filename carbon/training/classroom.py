@@ -24,7 +24,8 @@ def class_summary(grades: Mapping[str, Mapping]) -> dict:
         ``steps`` (class mean score per step) and ``mistakes`` (each usual mistake with the
         number of trainees who made it, most common first).
     """
-    rows, mistakes = [], {}
+    rows: list[dict] = []
+    mistakes: dict[str, int] = {}
     for name, g in grades.items():
         answers = g.get("answers") or []
         answered = sum(a.get("given") is not None for a in answers)
